@@ -1,0 +1,293 @@
+//! The native command-line interface over the same core as the web app.
+//!
+//! `regsim presets`, `regsim params`, `regsim run …`, `regsim compare …`. Results go to standard
+//! output as JSON or CSV; bad input gives exit code 2 and one line on standard error naming the
+//! field, the value and what is allowed.
+
+#[cfg(target_arch = "wasm32")]
+fn main() {}
+
+#[cfg(not(target_arch = "wasm32"))]
+fn main() {
+    std::process::exit(cli::main());
+}
+
+#[cfg(not(target_arch = "wasm32"))]
+mod cli {
+    use clap::{Args, Parser, Subcommand, ValueEnum};
+    use indicatif::{ProgressBar, ProgressStyle};
+    use regsim::scenario::{self, Scenario, ScenarioError};
+    use regsim::{ensemble, report};
+    use std::io::Write;
+    use std::path::PathBuf;
+
+    /// regsim: do liability and compliance rules for AI developers close open weights and
+    /// concentrate the market? An agent-based model, run as ensembles.
+    #[derive(Parser, Debug)]
+    #[command(name = "regsim", version, about, long_about = None)]
+    struct Cli {
+        #[command(subcommand)]
+        command: Command,
+    }
+
+    #[derive(Subcommand, Debug)]
+    enum Command {
+        /// List preset names, one a line.
+        Presets {
+            /// Also print each preset's description.
+            #[arg(long)]
+            long: bool,
+        },
+        /// List every scenario parameter with default, unit, range and source.
+        Params {
+            /// Output format.
+            #[arg(long, value_enum, default_value_t = ParamFormat::Text)]
+            format: ParamFormat,
+        },
+        /// Run an ensemble of one scenario.
+        Run {
+            /// Preset to start from.
+            #[arg(long, default_value = "none")]
+            preset: String,
+            #[command(flatten)]
+            common: Common,
+        },
+        /// Compare a reform against a baseline with common random numbers.
+        Compare {
+            /// Baseline preset.
+            #[arg(long, default_value = "none")]
+            baseline: String,
+            /// Reform preset.
+            #[arg(long)]
+            reform: String,
+            /// Override a field of the baseline only (repeatable).
+            #[arg(long = "baseline-set", value_name = "KEY=VALUE")]
+            baseline_set: Vec<String>,
+            /// Override a field of the reform only (repeatable).
+            #[arg(long = "reform-set", value_name = "KEY=VALUE")]
+            reform_set: Vec<String>,
+            #[command(flatten)]
+            common: Common,
+        },
+    }
+
+    #[derive(Args, Debug)]
+    struct Common {
+        /// Override a scenario field, e.g. regime.compliance_fixed=5e6 (repeatable; both arms in a
+        /// comparison). `regsim params` lists the fields.
+        #[arg(long = "set", value_name = "KEY=VALUE")]
+        set: Vec<String>,
+        /// JSON file with a whole or partial scenario, laid over the preset before --set.
+        #[arg(long, value_name = "FILE.json")]
+        scenario: Option<PathBuf>,
+        /// Number of replicates (default: the scenario's, 32).
+        #[arg(long, value_name = "N")]
+        replicates: Option<u32>,
+        /// Scenario seed.
+        #[arg(long, value_name = "S")]
+        seed: Option<u64>,
+        /// Horizon in quarters (at most 200).
+        #[arg(long, value_name = "Q")]
+        quarters: Option<u32>,
+        /// Output format.
+        #[arg(long, value_enum, default_value_t = Format::Json)]
+        format: Format,
+        /// Threads to run replicates on (default: every core).
+        #[arg(long, value_name = "N")]
+        threads: Option<usize>,
+    }
+
+    #[derive(ValueEnum, Clone, Copy, Debug)]
+    enum Format {
+        Json,
+        Csv,
+    }
+
+    #[derive(ValueEnum, Clone, Copy, Debug)]
+    enum ParamFormat {
+        Text,
+        Json,
+        Markdown,
+    }
+
+    /// A failure: exit code and one line for standard error.
+    struct Failure(i32, String);
+
+    impl From<ScenarioError> for Failure {
+        fn from(e: ScenarioError) -> Self {
+            Failure(2, e.to_string())
+        }
+    }
+
+    pub fn main() -> i32 {
+        let cli = match Cli::try_parse() {
+            Ok(c) => c,
+            Err(e) => {
+                use clap::error::ErrorKind;
+                if matches!(e.kind(), ErrorKind::DisplayHelp | ErrorKind::DisplayVersion | ErrorKind::DisplayHelpOnMissingArgumentOrSubcommand) {
+                    let _ = e.print();
+                    return if e.kind() == ErrorKind::DisplayHelpOnMissingArgumentOrSubcommand { 2 } else { 0 };
+                }
+                let text = e.render().to_string();
+                let line = text.lines().find(|l| !l.trim().is_empty()).unwrap_or("invalid arguments");
+                eprintln!("regsim: {} (see regsim --help)", line.trim_start_matches("error: "));
+                return 2;
+            }
+        };
+        match execute(cli.command) {
+            Ok(()) => 0,
+            Err(Failure(code, msg)) => {
+                eprintln!("regsim: {msg}");
+                code
+            }
+        }
+    }
+
+    fn execute(cmd: Command) -> Result<(), Failure> {
+        match cmd {
+            Command::Presets { long } => {
+                let mut out = String::new();
+                for name in scenario::PRESET_NAMES {
+                    if long {
+                        out.push_str(&format!("{name}\t{}\n", scenario::preset_description(name).unwrap_or("")));
+                    } else {
+                        out.push_str(name);
+                        out.push('\n');
+                    }
+                }
+                emit(&out)
+            }
+            Command::Params { format } => emit(&params(format)),
+            Command::Run { preset, common } => {
+                let s = build(&preset, &common, &[])?;
+                let reps = common.replicates.unwrap_or(s.simulation.replicates);
+                ensemble::check(&s, reps)?;
+                let runs = run_with_bar(&s, reps, common.threads, reps as u64, &None)?;
+                let r = ensemble::ensemble(&s, reps, runs);
+                emit(&match common.format {
+                    Format::Json => report::ensemble_json(&r).to_string() + "\n",
+                    Format::Csv => report::ensemble_csv(&r),
+                })
+            }
+            Command::Compare { baseline, reform, baseline_set, reform_set, common } => {
+                let b = build(&baseline, &common, &baseline_set)?;
+                let r = build(&reform, &common, &reform_set)?;
+                let reps = common.replicates.unwrap_or(b.simulation.replicates);
+                ensemble::check_pair(&b, &r, reps)?;
+                let r = ensemble::paired(&b, &r);
+                let bar = Some(progress_bar(2 * reps as u64));
+                let runs_b = run_with_bar(&b, reps, common.threads, 0, &bar)?;
+                let runs_r = run_with_bar(&r, reps, common.threads, 0, &bar)?;
+                if let Some(bar) = bar {
+                    bar.finish_and_clear();
+                }
+                let c = ensemble::comparison(&b, &r, reps, runs_b, runs_r);
+                emit(&match common.format {
+                    Format::Json => report::comparison_json(&c).to_string() + "\n",
+                    Format::Csv => report::comparison_csv(&c),
+                })
+            }
+        }
+    }
+
+    fn progress_bar(total: u64) -> ProgressBar {
+        let bar = ProgressBar::new(total);
+        if let Ok(style) = ProgressStyle::with_template("{bar:40} {pos}/{len} runs {elapsed}") {
+            bar.set_style(style);
+        }
+        bar
+    }
+
+    /// Run replicates on every core, with a progress bar on standard error when it is a terminal
+    /// (`own_bar` > 0 makes a bar of that length; otherwise `shared` is advanced).
+    fn run_with_bar(s: &Scenario, reps: u32, threads: Option<usize>, own_bar: u64, shared: &Option<ProgressBar>) -> Result<Vec<regsim::metrics::RunMetrics>, Failure> {
+        let threads = threads.unwrap_or_else(|| std::thread::available_parallelism().map_or(1, |n| n.get()));
+        if threads == 0 {
+            return Err(Failure(2, "--threads: 0 is not allowed; expected at least 1".into()));
+        }
+        let own = (own_bar > 0).then(|| progress_bar(own_bar));
+        let bar = own.as_ref().or(shared.as_ref());
+        let tick = || {
+            if let Some(b) = bar {
+                b.inc(1);
+            }
+        };
+        let runs = ensemble::run_parallel(s, reps, threads, &tick);
+        if let Some(b) = own {
+            b.finish_and_clear();
+        }
+        Ok(runs)
+    }
+
+    /// Preset, then the scenario file, then --set (both arms), then arm-specific sets, then the
+    /// run options.
+    fn build(preset: &str, c: &Common, arm_sets: &[String]) -> Result<Scenario, Failure> {
+        let mut s = scenario::preset_or_error(preset)?;
+        if let Some(path) = &c.scenario {
+            let text = std::fs::read_to_string(path)
+                .map_err(|e| Failure(2, format!("--scenario: cannot read {}: {e}", path.display())))?;
+            let overlay: serde_json::Value = serde_json::from_str(&text)
+                .map_err(|e| Failure(2, format!("--scenario: {} is not valid JSON: {e}", path.display())))?;
+            s = scenario::apply_json_overlay(&s, &overlay)?;
+        }
+        for kv in c.set.iter().chain(arm_sets) {
+            s = scenario::apply_set(&s, kv)?;
+        }
+        if let Some(q) = c.quarters {
+            s.simulation.quarters = q;
+        }
+        if let Some(seed) = c.seed {
+            s.simulation.seed = seed;
+        }
+        if let Some(r) = c.replicates {
+            s.simulation.replicates = r;
+        }
+        if s.label == preset && (!c.set.is_empty() || !arm_sets.is_empty() || c.scenario.is_some()) {
+            s.label = format!("custom (based on {preset})");
+        }
+        Ok(s)
+    }
+
+    fn params(format: ParamFormat) -> String {
+        let specs = scenario::spec::param_specs();
+        let defaults = serde_json::to_value(Scenario::default()).unwrap_or_default();
+        let default_of = |path: &str| -> String {
+            let v = path.split('.').try_fold(&defaults, |v, k| v.get(k));
+            match v {
+                Some(serde_json::Value::Null) => "none".into(),
+                Some(v) => v.to_string().trim_matches('"').to_string(),
+                None => String::new(),
+            }
+        };
+        match format {
+            ParamFormat::Json => serde_json::to_string_pretty(specs).unwrap_or_default() + "\n",
+            ParamFormat::Text => specs
+                .iter()
+                .map(|p| format!("{}\t{}\t{}\t{}\n", p.path, default_of(p.path), p.unit, p.label))
+                .collect(),
+            ParamFormat::Markdown => {
+                let mut out = String::from("| parameter | default | unit | range | meaning | source |\n|---|---|---|---|---|---|\n");
+                for p in specs {
+                    let range = match &p.kind {
+                        scenario::spec::Kind::Bool => "true/false".to_string(),
+                        scenario::spec::Kind::Choice { options } => options.join(", "),
+                        scenario::spec::Kind::OptionalNumber => format!("{}–{} or none", p.min, p.max),
+                        _ => format!("{}–{}", p.min, p.max),
+                    };
+                    out.push_str(&format!("| `{}` | {} | {} | {} | {} | {} |\n", p.path, default_of(p.path), p.unit, range, if p.doc.is_empty() { p.label } else { p.doc }, p.source));
+                }
+                out
+            }
+        }
+    }
+
+    /// Write to standard output; a closed pipe (e.g. `| head`) is not an error.
+    fn emit(text: &str) -> Result<(), Failure> {
+        let mut out = std::io::stdout().lock();
+        match out.write_all(text.as_bytes()).and_then(|_| out.flush()) {
+            Ok(()) => Ok(()),
+            Err(e) if e.kind() == std::io::ErrorKind::BrokenPipe => Ok(()),
+            Err(e) => Err(Failure(1, format!("cannot write output: {e}"))),
+        }
+    }
+}

@@ -1,0 +1,419 @@
+//! The training and release decision (MODEL.md §4, step 2) and the widening of access between
+//! trainings (step 3).
+//!
+//! Each option is valued over the planning horizon against the current market's sums, with the
+//! stated approximations that keep it O(H): rivals' capability grows at the frontier's trailing
+//! pace; under Open, rivals close χ of their gap to the new open frontier each quarter and the
+//! expected derivatives join the family; the option changes only its own nest.
+
+use super::market::{DemandSystem, SEGMENTS};
+use super::regulation;
+use super::state::Mode;
+use crate::rng::normal_cdf;
+use crate::scenario::{LiabilityRule, Scenario};
+
+/// Safety efforts a developer chooses among.
+pub const SAFETY_LEVELS: [f64; 3] = [0.0, 0.5, 1.0];
+
+/// Per-quarter inputs shared by every decision of the quarter.
+#[derive(Clone, Debug, Default)]
+pub struct DecisionContext {
+    /// Current quarter.
+    pub t: i64,
+    /// Discount factor per horizon quarter.
+    pub disc: Vec<f64>,
+    /// Spend per horizon quarter ($).
+    pub demand: Vec<f64>,
+    /// disc × (D_h / D_0)^η: weight of a share of use in expected incidents.
+    pub exposure: Vec<f64>,
+    /// Growth of rivals' nest values per segment and horizon quarter: e^{β g h}.
+    pub growth: [Vec<f64>; SEGMENTS],
+    /// Fraction of a new open frontier's lead that rivals have closed after h quarters.
+    pub spill: Vec<f64>,
+    /// The market's reference capability.
+    pub q_ref: f64,
+    /// Σ I_n^λ per segment (updated as firms act).
+    pub total: [f64; SEGMENTS],
+    /// Price-weighted sum per segment (updated as firms act).
+    pub price_weighted: [f64; SEGMENTS],
+    /// Best open capability ever released.
+    pub q_open_frontier: f64,
+    /// Σ over open versions of e^{β_F (q − q_ref)}: the base-choice denominator.
+    pub open_weight: f64,
+    /// Expected derivative entries per quarter.
+    pub derivative_rate: f64,
+    /// Cost per FLOP now ($).
+    pub price_per_flop: f64,
+    /// Incident base rate λ_0.
+    pub lambda0: f64,
+    /// Frontier capability at the start.
+    pub q0: f64,
+}
+
+/// What a firm brings to a decision.
+#[derive(Clone, Copy, Debug)]
+pub struct FirmView {
+    /// Capital ($).
+    pub capital: f64,
+    /// Revenue of the last four quarters ($).
+    pub yearly_revenue: f64,
+    /// Brand shift.
+    pub brand: f64,
+    /// Complement value κ_c.
+    pub complement: f64,
+    /// Fixed cost per quarter ($).
+    pub fixed_cost: f64,
+    /// The nest of its current model if that model would leave the market when replaced (API),
+    /// as (I^λ, price-weighted) per segment.
+    pub replaced_nest: Option<([f64; SEGMENTS], [f64; SEGMENTS])>,
+    /// Earlier penalised violations.
+    pub violations: u32,
+}
+
+/// A model a firm could have: trained now, or its current one in some mode.
+#[derive(Clone, Copy, Debug)]
+pub struct Candidate {
+    /// Final-run compute (log10 FLOP).
+    pub log_flop: f64,
+    /// Final-run cost ($).
+    pub cost: f64,
+    /// Capability.
+    pub q: f64,
+    /// Release mode.
+    pub mode: Mode,
+    /// Covered by the regime.
+    pub covered: bool,
+    /// A new training run (development, safety and release costs are due).
+    pub new: bool,
+}
+
+/// The value of an option with its best safety effort.
+#[derive(Clone, Copy, Debug)]
+pub struct Valued {
+    /// Expected discounted profit over the horizon ($), fixed costs excluded.
+    pub profit: f64,
+    /// Safety effort that achieves it.
+    pub safety: f64,
+}
+
+/// Precomputed constants of the decision for one scenario.
+#[derive(Clone, Debug)]
+pub struct DecisionRules {
+    ds: DemandSystem,
+    horizon: usize,
+    discount: f64,
+    /// Probability a court finds effort s below due care, per safety level.
+    found_below: [f64; 3],
+    /// Probability of paying damages given an actionable harm, per safety level.
+    pays: [f64; 3],
+    liability: bool,
+    /// μ and σ of log harm.
+    mu: f64,
+    sigma: f64,
+    /// P(harm ≥ floor).
+    p_actionable: f64,
+    /// e^{(u_d − u_base)/λ} per segment for an Open base (derivative at mean uplift, no brand).
+    derivative_ratio: [f64; SEGMENTS],
+    mean_uplift: f64,
+}
+
+impl DecisionRules {
+    /// Constants for a scenario.
+    pub fn new(s: &Scenario) -> Self {
+        let r = &s.regime;
+        let h = &s.harms;
+        let ds = DemandSystem::new(&s.market);
+        let found_below = SAFETY_LEVELS.map(|e| found_below_due_care(e, r.due_care, h.court_noise));
+        let pays = match r.liability_rule {
+            LiabilityRule::Negligence => found_below,
+            LiabilityRule::Strict => [1.0; 3],
+            LiabilityRule::None => [0.0; 3],
+        };
+        let mu = libm::log(h.severity_median);
+        let sigma = h.severity_sigma;
+        let p_actionable = if r.harm_floor > 0.0 { 1.0 - normal_cdf((libm::log(r.harm_floor) - mu) / sigma) } else { 1.0 };
+        let d = &s.derivatives;
+        // Expected uplift of a typical derivative: at the median spend.
+        let mean_uplift = (d.uplift_per_log_spend * libm::log10(1.0 + d.spend_median / 1e6)).min(d.uplift_max);
+        let mut derivative_ratio = [0.0; SEGMENTS];
+        for g in 0..SEGMENTS {
+            let du = ds.beta[g] * mean_uplift + ds.derivative_shift[g] - ds.mode_shift[g][Mode::Open.index()];
+            derivative_ratio[g] = libm::exp(du / ds.lambda);
+        }
+        DecisionRules {
+            ds,
+            horizon: s.decision.horizon as usize,
+            discount: s.decision.discount,
+            found_below,
+            pays,
+            liability: r.liability_rule != LiabilityRule::None || regulation::has_penalty(r),
+            mu,
+            sigma,
+            p_actionable,
+            derivative_ratio,
+            mean_uplift,
+        }
+    }
+
+    /// The demand system.
+    pub fn demand_system(&self) -> &DemandSystem {
+        &self.ds
+    }
+
+    /// Fill the horizon arrays of a context for quarter `t` (demand path must reach t + H).
+    pub fn prepare(&self, s: &Scenario, ctx: &mut DecisionContext, demand: &[f64], pace: f64) {
+        let hz = self.horizon;
+        let d0 = s.market.demand0;
+        ctx.disc.clear();
+        ctx.demand.clear();
+        ctx.exposure.clear();
+        ctx.spill.clear();
+        for g in 0..SEGMENTS {
+            ctx.growth[g].clear();
+        }
+        let chi = s.technology.spillover;
+        for h in 0..hz {
+            let disc = libm::pow(1.0 + self.discount, -(h as f64));
+            let dh = demand[(ctx.t as usize + h).min(demand.len() - 1)];
+            ctx.disc.push(disc);
+            ctx.demand.push(dh);
+            ctx.exposure.push(disc * libm::pow(dh / d0, s.harms.demand_elasticity));
+            ctx.spill.push(1.0 - libm::pow(1.0 - chi, h as f64));
+            for g in 0..SEGMENTS {
+                ctx.growth[g].push(libm::exp(self.ds.beta[g] * pace * h as f64));
+            }
+        }
+    }
+
+    /// Value an option for a firm, choosing its best safety effort (or using `fixed_safety`).
+    pub fn value(&self, s: &Scenario, ctx: &DecisionContext, firm: &FirmView, c: &Candidate, fixed_safety: Option<f64>) -> Valued {
+        let ds = &self.ds;
+        let m = &s.market;
+        let f = &s.firms;
+        // Rivals: the market without the nest this option replaces.
+        let mut rival = ctx.total;
+        let mut rival_pw = ctx.price_weighted;
+        if let Some((iv, pw)) = firm.replaced_nest {
+            for g in 0..SEGMENTS {
+                rival[g] -= iv[g];
+                rival_pw[g] -= pw[g];
+            }
+        }
+        let mut x = [0.0; SEGMENTS];
+        let mut pbar = [0.0; SEGMENTS];
+        for g in 0..SEGMENTS {
+            rival[g] = rival[g].max(1e-300);
+            pbar[g] = if rival_pw[g] > 0.0 { rival_pw[g] / rival[g] } else { ds.price[Mode::Api.index()] };
+            x[g] = libm::exp(ds.utility(g, c.q, ctx.q_ref, firm.brand, c.mode));
+        }
+        // Open: expected derivatives in the family, and rivals' spillover toward the new frontier.
+        let mut family = [1.0; SEGMENTS];
+        let mut within = [1.0; SEGMENTS];
+        let lead = if c.mode == Mode::Open { (c.q - ctx.q_open_frontier).max(0.0) } else { 0.0 };
+        if c.mode == Mode::Open && ctx.derivative_rate > 0.0 {
+            let w = libm::exp(ds.beta[0] * (c.q - ctx.q_ref));
+            let p_base = w / (w + ctx.open_weight);
+            let expected = ctx.derivative_rate * p_base * self.horizon as f64 * 0.5;
+            for g in 0..SEGMENTS {
+                let k = 1.0 + expected * self.derivative_ratio[g];
+                family[g] = libm::pow(k, ds.lambda);
+                within[g] = 1.0 / k;
+            }
+        }
+        let p_own = ds.price[c.mode.index()];
+        let margin = match c.mode {
+            Mode::Api => 1.0 - m.serving_cost,
+            Mode::Open => m.phi_open,
+            Mode::Closed => 0.0,
+        };
+        let (mut revenue, mut complement, mut exp_own, mut exp_der) = (0.0, 0.0, 0.0, 0.0);
+        for h in 0..self.horizon {
+            let (disc, dh) = (ctx.disc[h], ctx.demand[h]);
+            for g in 0..SEGMENTS {
+                let mut r = rival[g] * ctx.growth[g][h];
+                if lead > 0.0 {
+                    r *= libm::exp(ds.beta[g] * ctx.spill[h] * lead);
+                }
+                let xf = x[g] * family[g];
+                let s_fam = xf / (xf + r);
+                let wg = ds.weight[g];
+                match c.mode {
+                    Mode::Closed => {
+                        let s_int = m.internal_share * s_fam;
+                        complement += disc * firm.complement * wg * s_int * dh;
+                        exp_own += ctx.exposure[h] * wg * s_int;
+                    }
+                    Mode::Api | Mode::Open => {
+                        let s_own = s_fam * within[g];
+                        let s_der = s_fam - s_own;
+                        let spend_share = p_own * s_own / (p_own * s_own + ds.price_derivative * s_der + pbar[g] * (1.0 - s_fam));
+                        revenue += disc * wg * dh * spend_share * margin;
+                        exp_own += ctx.exposure[h] * wg * s_own;
+                        exp_der += ctx.exposure[h] * wg * s_der;
+                        if c.mode == Mode::Open {
+                            complement += disc * firm.complement * wg * s_fam * dh;
+                        }
+                    }
+                }
+            }
+        }
+        let disc_sum: f64 = ctx.disc.iter().sum();
+        let mut base = revenue + complement;
+        if c.mode == Mode::Open {
+            base += disc_sum * (f.open_reputation * c.cost / 4.0 + f.open_talent * firm.fixed_cost);
+        }
+        base -= disc_sum * regulation::recurring_duty(&s.regime, c.covered, c.mode, c.log_flop, firm.yearly_revenue);
+        if c.new {
+            base -= f.dev_cost_multiple * c.cost;
+            if c.covered {
+                base -= s.regime.compliance_var * c.cost;
+            }
+        }
+        // Expected liability, linear in (1 − ε s) and in the court's verdict for each effort.
+        let liable = self.liability && c.covered;
+        let (own_rate, der_rate, per_harm, per_penalty) = if liable {
+            let hz = &s.harms;
+            let cap = firm.capital.max(0.0);
+            let scale = ctx.lambda0 * libm::pow(10.0, hz.capability_elasticity * (c.q - ctx.q0)) * self.p_actionable;
+            let misuse = match c.mode {
+                Mode::Closed => hz.misuse_closed,
+                Mode::Api => hz.misuse_api,
+                Mode::Open => hz.misuse_open,
+            };
+            let der = if c.mode == Mode::Open && s.regime.derivative_liability {
+                exp_der * hz.misuse_open * libm::pow(10.0, hz.capability_elasticity * self.mean_uplift)
+            } else {
+                0.0
+            };
+            let harm = self.capped_harm(s.regime.harm_floor, cap);
+            let pen = regulation::penalty(&s.regime, c.cost, firm.yearly_revenue, firm.violations).min((cap - harm).max(0.0));
+            (scale * exp_own * misuse, scale * der, harm, pen)
+        } else {
+            (0.0, 0.0, 0.0, 0.0)
+        };
+        let eff = match c.mode {
+            Mode::Closed => s.harms.safety_eff_closed,
+            Mode::Api => s.harms.safety_eff_api,
+            Mode::Open => s.harms.safety_eff_open,
+        };
+        let eff_open = s.harms.safety_eff_open;
+        let profit_at = |i: usize, e: f64| {
+            let mut p = base;
+            if c.new {
+                p -= f.safety_cost * e * c.cost;
+            }
+            if liable {
+                let incidents = own_rate * (1.0 - eff * e) + der_rate * (1.0 - eff_open * e);
+                p -= incidents * (per_harm * self.pays[i] + per_penalty * self.found_below[i]);
+            }
+            p
+        };
+        if let Some(e) = fixed_safety {
+            let i = SAFETY_LEVELS.iter().position(|&l| l == e);
+            let p = match i {
+                Some(i) => profit_at(i, e),
+                None => {
+                    let fb = found_below_due_care(e, s.regime.due_care, s.harms.court_noise);
+                    let pays = match s.regime.liability_rule {
+                        LiabilityRule::Negligence => fb,
+                        LiabilityRule::Strict => 1.0,
+                        LiabilityRule::None => 0.0,
+                    };
+                    let mut p = base;
+                    if liable {
+                        let incidents = own_rate * (1.0 - eff * e) + der_rate * (1.0 - eff_open * e);
+                        p -= incidents * (per_harm * pays + per_penalty * fb);
+                    }
+                    p
+                }
+            };
+            return Valued { profit: p, safety: e };
+        }
+        let mut best = Valued { profit: profit_at(0, SAFETY_LEVELS[0]), safety: SAFETY_LEVELS[0] };
+        if liable {
+            for (i, &e) in SAFETY_LEVELS.iter().enumerate().skip(1) {
+                let p = profit_at(i, e);
+                if p > best.profit {
+                    best = Valued { profit: p, safety: e };
+                }
+            }
+        }
+        best
+    }
+
+    /// E[min(H, cap) | H ≥ floor] for lognormal harm: what an actionable incident costs a firm
+    /// that cannot pay more than its capital (judgment-proof; Shavell 1986).
+    pub fn capped_harm(&self, floor: f64, cap: f64) -> f64 {
+        if cap <= floor {
+            return cap;
+        }
+        let (mu, s) = (self.mu, self.sigma);
+        let mean = libm::exp(mu + 0.5 * s * s);
+        let lo = if floor > 0.0 { normal_cdf((libm::log(floor) - mu - s * s) / s) } else { 0.0 };
+        let (hi, p_above_cap) = if cap.is_finite() {
+            let lc = libm::log(cap);
+            (normal_cdf((lc - mu - s * s) / s), 1.0 - normal_cdf((lc - mu) / s))
+        } else {
+            (1.0, 0.0)
+        };
+        let partial = mean * (hi - lo) + cap * p_above_cap;
+        if self.p_actionable > 0.0 { partial / self.p_actionable } else { 0.0 }
+    }
+}
+
+/// Probability that a court observing effort `e` with noise `noise` finds it below `due_care`.
+pub fn found_below_due_care(e: f64, due_care: f64, noise: f64) -> f64 {
+    if noise > 0.0 {
+        normal_cdf((due_care - e) / noise)
+    } else if e < due_care {
+        1.0
+    } else {
+        0.0
+    }
+}
+
+/// Logit choice: index of the chosen option given profits, temperature and the firm's scale, and
+/// a uniform draw `u` in (0, 1).
+pub fn logit_choice(profits: &[f64], tau: f64, scale: f64, u: f64) -> usize {
+    let best = profits.iter().copied().fold(f64::NEG_INFINITY, f64::max);
+    let denom = tau * scale;
+    let mut total = 0.0;
+    for &p in profits {
+        total += libm::exp((p - best) / denom);
+    }
+    let mut target = u * total;
+    for (i, &p) in profits.iter().enumerate() {
+        target -= libm::exp((p - best) / denom);
+        if target <= 0.0 {
+            return i;
+        }
+    }
+    profits.len() - 1
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn logit_picks_the_best_option_when_differences_are_large() {
+        let p = [1.0, 10.0, 2.0];
+        for u in [0.001, 0.5, 0.999] {
+            assert_eq!(logit_choice(&p, 0.05, 10.0, u), 1);
+        }
+        // Equal profits: the draw decides, evenly.
+        assert_eq!(logit_choice(&[1.0, 1.0], 0.05, 1.0, 0.25), 0);
+        assert_eq!(logit_choice(&[1.0, 1.0], 0.05, 1.0, 0.75), 1);
+    }
+
+    #[test]
+    fn capped_harm_is_the_cap_for_a_poor_firm_and_the_tail_mean_for_a_rich_one() {
+        let s = crate::scenario::preset("sb1047").unwrap();
+        let r = DecisionRules::new(&s);
+        assert_eq!(r.capped_harm(5e8, 1e8), 1e8);
+        let rich = r.capped_harm(5e8, f64::INFINITY);
+        assert!(rich > 5e8 && rich < 5e9, "{rich}");
+        let mid = r.capped_harm(5e8, 1e9);
+        assert!(mid > 5e8 && mid < 1e9 && mid < rich);
+    }
+}

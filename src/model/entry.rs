@@ -1,0 +1,164 @@
+//! Steps 4, 5 and 7: derivative entry, developer entry, exit.
+
+use super::regulation;
+use super::state::{Archetype, Derivative, Developer, Flows, Ledger, Mode};
+use super::technology;
+use super::{Simulation, ID_DERIVATIVE, ID_ENTRANT};
+use crate::rng::{Purpose, Stream};
+
+impl Simulation {
+    pub(super) fn init_derivatives(&mut self) {
+        for k in 0..self.s.derivatives.initial as u64 {
+            self.add_derivative(ID_DERIVATIVE + k, -1);
+        }
+    }
+
+    /// Derivative attractiveness: pooled margin of derivatives over the last four quarters plus
+    /// how close the open frontier is to the frontier, in [0, 3].
+    pub(super) fn derivative_attractiveness(&self) -> f64 {
+        let (p, r) = self.derivative_ring.iter().fold((0.0, 0.0), |a, x| (a.0 + x.0, a.1 + x.1));
+        let margin = if r > 0.0 { p / r } else { 0.0 };
+        let closeness = if self.q_open_frontier.is_finite() {
+            libm::pow(10.0, self.q_open_frontier - self.frontier_now().max(self.q_open_frontier))
+        } else {
+            0.0
+        };
+        (margin + closeness).clamp(0.0, 3.0)
+    }
+
+    /// Developer entry attractiveness: 1 + 4 × startups' pooled quarterly return on capital over
+    /// the last four quarters, in [0, 2]; 1 when there are no startups.
+    fn developer_attractiveness(&self) -> f64 {
+        let (p, k) = self.startup_ring.iter().fold((0.0, 0.0), |a, x| (a.0 + x.0, a.1 + x.1));
+        if k > 0.0 { (1.0 + 4.0 * p / k).clamp(0.0, 2.0) } else { 1.0 }
+    }
+
+    pub(super) fn enter_derivatives(&mut self) {
+        let rate = self.s.derivatives.entry_rate * self.derivative_attractiveness();
+        let n = Stream::new(self.seed, Purpose::DerivativeEntry, self.t, 0, 0).poisson(rate);
+        for k in 0..n {
+            let id = ID_DERIVATIVE + ((self.t as u64 + 1) << 20) + k;
+            if self.add_derivative(id, self.t) {
+                self.totals.derivative_entries += 1.0;
+            }
+        }
+    }
+
+    /// A new derivative builder: picks an open base by logit on β_F q, draws its fine-tune spend
+    /// (bunching below the reclassification threshold when crossing it would bring duties).
+    /// Returns false when there is no open model to build on.
+    fn add_derivative(&mut self, id: u64, quarter: i64) -> bool {
+        let beta = self.s.market.beta_frontier;
+        let q_top = self.models.iter().filter(|m| m.mode == Mode::Open).map(|m| m.q()).fold(f64::NEG_INFINITY, f64::max);
+        if !q_top.is_finite() {
+            return false;
+        }
+        let total: f64 = self.models.iter().filter(|m| m.mode == Mode::Open).map(|m| libm::exp(beta * (m.q() - q_top))).sum();
+        let mut target = Stream::new(self.seed, Purpose::BaseChoice, quarter, id, 0).uniform() * total;
+        let mut base = None;
+        for (v, m) in self.models.iter().enumerate().filter(|(_, m)| m.mode == Mode::Open) {
+            base = Some(v);
+            target -= libm::exp(beta * (m.q() - q_top));
+            if target <= 0.0 {
+                break;
+            }
+        }
+        let Some(base) = base else { return false };
+        let d = &self.s.derivatives;
+        let mut spend = Stream::new(self.seed, Purpose::FineTuneSpend, quarter, id, 0).lognormal(d.spend_median, d.spend_sigma);
+        let pflop = technology::price_per_flop(&self.s.technology, quarter.max(0));
+        let r = &self.s.regime;
+        let mut reclassified = false;
+        if self.models[base].covered {
+            if let Some(threshold) = regulation::reclassification_spend(r, self.models[base].log_flop, pflop) {
+                if spend > threshold {
+                    if regulation::has_duties(r) {
+                        spend = 0.99 * threshold;
+                    } else {
+                        reclassified = true;
+                    }
+                }
+            }
+        }
+        let uplift = (d.uplift_per_log_spend * libm::log10(1.0 + spend / 1e6)).min(d.uplift_max);
+        let mut capital = d.runway_quarters * d.fixed_cost;
+        if reclassified {
+            let c = r.compliance_var * spend;
+            capital -= c;
+            self.totals.compliance += c;
+        }
+        self.derivs.push(Derivative { id, base, spend, uplift, capital, reclassified, alive: true });
+        true
+    }
+
+    pub(super) fn enter_developers(&mut self) {
+        let e = self.s.entry.clone();
+        let n = Stream::new(self.seed, Purpose::DeveloperEntry, self.t, 0, 0).poisson(e.rate * self.developer_attractiveness());
+        let mut frontier = self.frontier_now();
+        for k in 0..n {
+            let id = ID_ENTRANT + ((self.t as u64) << 16) + k;
+            let capital = Stream::new(self.seed, Purpose::DeveloperEntry, self.t, id, 1).lognormal(e.seed_capital_median, e.seed_capital_sigma);
+            let dev = self.devs.len();
+            self.devs.push(Developer {
+                id,
+                archetype: Archetype::Startup,
+                capital,
+                current: None,
+                cadence: 0,
+                revenue_hist: [0.0; 4],
+                alive: true,
+                low_capital_quarters: 0,
+                violations: 0,
+                versions: 0,
+                flows: Flows::default(),
+                ledger: Ledger { initial: capital, ..Ledger::default() },
+            });
+            self.totals.entries += 1.0;
+            self.decide_training(dev, &mut frontier);
+        }
+    }
+
+    /// Step 7: developers exit when capital is below zero, or below the runway for long enough;
+    /// derivatives when capital is below zero.
+    pub(super) fn exits(&mut self) {
+        let (runway, patience) = (self.s.entry.exit_runway_quarters, self.s.entry.exit_patience_quarters);
+        let mut exits = 0.0;
+        for i in 0..self.devs.len() {
+            if !self.devs[i].alive {
+                continue;
+            }
+            let fixed = self.archetype(self.devs[i].archetype).fixed_cost;
+            let d = &mut self.devs[i];
+            if d.capital < runway * fixed {
+                d.low_capital_quarters += 1;
+            } else {
+                d.low_capital_quarters = 0;
+            }
+            if d.capital < 0.0 || d.low_capital_quarters >= patience {
+                self.retire(i);
+                exits += 1.0;
+            }
+        }
+        self.totals.exits += exits;
+        for dv in self.derivs.iter_mut().filter(|d| d.alive) {
+            if dv.capital < 0.0 {
+                dv.alive = false;
+            }
+        }
+    }
+
+    /// A developer leaves: its API model leaves the market; its open weights stay, earning and
+    /// owing nothing.
+    pub(super) fn retire(&mut self, i: usize) {
+        let d = &mut self.devs[i];
+        if !d.alive {
+            return;
+        }
+        d.alive = false;
+        if let Some(c) = d.current {
+            if self.models[c].mode != Mode::Open {
+                self.models[c].on_market = false;
+            }
+        }
+    }
+}

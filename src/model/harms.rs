@@ -1,0 +1,235 @@
+//! Step 6, harms: incidents per product, their severity, and who pays.
+//!
+//! Incidents of product j are Poisson with mean λ_0 s_j (D_t/D_0)^η 10^{γ(q_j − q_0)} M (1 − ε e).
+//! They are split by Poisson thinning at a harm level S (the actionable floor when liability
+//! applies below the critical threshold, else the critical threshold): incidents above S are drawn
+//! one by one from the lognormal's tail; those below S are counted and booked at their
+//! conditional mean harm, since they can neither be critical nor actionable. The split is exact
+//! for counts, critical harms and liability; only the spread of sub-S harm is dropped.
+
+use super::regulation;
+use super::state::Mode;
+use super::Simulation;
+use crate::rng::{normal_cdf, normal_quantile, Purpose, Stream};
+use crate::scenario::{Harms, LiabilityRule, Scenario};
+
+/// Incident hazard of a product per unit of share of use, before λ_0 and demand:
+/// 10^{γ(q − q_0)} × misuse × (1 − effectiveness × effort).
+pub fn hazard(h: &Harms, mode: Mode, q: f64, q0: f64, safety: f64) -> f64 {
+    let (misuse, eff) = match mode {
+        Mode::Closed => (h.misuse_closed, h.safety_eff_closed),
+        Mode::Api => (h.misuse_api, h.safety_eff_api),
+        Mode::Open => (h.misuse_open, h.safety_eff_open),
+    };
+    libm::pow(10.0, h.capability_elasticity * (q - q0)) * misuse * (1.0 - eff * safety)
+}
+
+/// The severity distribution and its split for sampling.
+#[derive(Clone, Debug)]
+pub struct Severity {
+    mu: f64,
+    sigma: f64,
+    /// P(H ≥ S).
+    p_tail: f64,
+    /// E[H | H < S].
+    body_mean: f64,
+}
+
+impl Severity {
+    /// The severity model of a scenario.
+    pub fn new(s: &Scenario) -> Self {
+        let h = &s.harms;
+        let r = &s.regime;
+        let (mu, sigma) = (libm::log(h.severity_median), h.severity_sigma);
+        let liability = r.liability_rule != LiabilityRule::None || regulation::has_penalty(r);
+        let split = if liability && r.harm_floor < h.critical_harm { r.harm_floor } else { h.critical_harm };
+        if split <= 0.0 {
+            return Severity { mu, sigma, p_tail: 1.0, body_mean: 0.0 };
+        }
+        let z = (libm::log(split) - mu) / sigma;
+        let below = normal_cdf(z);
+        let body_mean = if below > 0.0 { libm::exp(mu + 0.5 * sigma * sigma) * normal_cdf(z - sigma) / below } else { 0.0 };
+        Severity { mu, sigma, p_tail: 1.0 - below, body_mean }
+    }
+}
+
+/// Who answers for a product's harms.
+#[derive(Clone, Copy, Debug, PartialEq)]
+enum Responsible {
+    Nobody,
+    Developer(usize),
+    Derivative(usize),
+}
+
+/// One product's exposure this quarter.
+struct Exposure {
+    key: u64,
+    share: f64,
+    mode: Mode,
+    q: f64,
+    safety: f64,
+    responsible: Responsible,
+    /// Final-run cost the penalty refers to ($).
+    cost: f64,
+}
+
+impl Simulation {
+    fn exposures(&self) -> Vec<Exposure> {
+        let r = &self.s.regime;
+        let mut out = Vec::with_capacity(self.models.len() + self.derivs.len());
+        for (v, m) in self.models.iter().enumerate() {
+            let owner_alive = self.devs[m.owner].alive;
+            let share = if m.on_market {
+                self.market.model_share[v]
+            } else if m.mode == Mode::Closed && owner_alive && self.devs[m.owner].current == Some(v) {
+                self.internal_share(v)
+            } else {
+                continue;
+            };
+            let responsible = if owner_alive && m.covered { Responsible::Developer(m.owner) } else { Responsible::Nobody };
+            out.push(Exposure { key: m.key, share, mode: m.mode, q: m.q(), safety: m.safety, responsible, cost: m.cost });
+        }
+        for (k, d) in self.derivs.iter().enumerate() {
+            if !d.alive {
+                continue;
+            }
+            let b = &self.models[d.base];
+            let covered_itself = d.reclassified || (r.cover_rule == crate::scenario::CoverRule::All && !r.derivative_liability);
+            let responsible = if covered_itself {
+                Responsible::Derivative(k)
+            } else if r.derivative_liability && b.covered && self.devs[b.owner].alive {
+                Responsible::Developer(b.owner)
+            } else {
+                Responsible::Nobody
+            };
+            let cost = if covered_itself { d.spend } else { b.cost };
+            out.push(Exposure {
+                key: d.id,
+                share: self.market.derivative_share[k],
+                mode: Mode::Open,
+                q: b.q() + d.uplift,
+                safety: b.safety,
+                responsible,
+                cost,
+            });
+        }
+        out
+    }
+
+    /// Draw the quarter's incidents and charge the responsible parties.
+    pub(super) fn incidents_and_liability(&mut self) {
+        let h = self.s.harms.clone();
+        let r = self.s.regime.clone();
+        let sev = self.severity.clone();
+        let demand_factor = libm::pow(self.demand[self.t as usize] / self.s.market.demand0, h.demand_elasticity);
+        let liability = r.liability_rule != LiabilityRule::None;
+        let penalties = regulation::has_penalty(&r);
+        for e in self.exposures() {
+            let lambda = self.lambda0 * e.share * demand_factor * hazard(&h, e.mode, e.q, self.q0, e.safety);
+            let n_body = Stream::new(self.seed, Purpose::Incidents, self.t, e.key, 0).poisson(lambda * (1.0 - sev.p_tail));
+            let n_tail = Stream::new(self.seed, Purpose::Incidents, self.t, e.key, 1).poisson(lambda * sev.p_tail);
+            self.totals.incidents += (n_body + n_tail) as f64;
+            self.totals.harm += n_body as f64 * sev.body_mean;
+            for i in 0..n_tail {
+                let u = Stream::new(self.seed, Purpose::Severity, self.t, e.key, i).uniform();
+                let z = -normal_quantile(sev.p_tail * u);
+                let harm = libm::exp(sev.mu + sev.sigma * z);
+                self.totals.harm += harm;
+                if harm >= h.critical_harm {
+                    self.totals.critical += 1.0;
+                }
+                if e.responsible == Responsible::Nobody || harm < r.harm_floor || !(liability || penalties) {
+                    continue;
+                }
+                let found_below = if r.liability_rule == LiabilityRule::Negligence || penalties {
+                    let observed = e.safety + h.court_noise * Stream::new(self.seed, Purpose::Court, self.t, e.key, i).normal();
+                    observed < r.due_care
+                } else {
+                    false
+                };
+                let damages = match r.liability_rule {
+                    LiabilityRule::Strict => harm,
+                    LiabilityRule::Negligence if found_below => harm,
+                    _ => 0.0,
+                };
+                let penalty = if found_below && penalties { self.penalty_for(e.responsible, e.cost) } else { 0.0 };
+                if damages + penalty > 0.0 {
+                    self.charge(e.responsible, damages + penalty);
+                }
+            }
+        }
+    }
+
+    fn penalty_for(&mut self, who: Responsible, cost: f64) -> f64 {
+        match who {
+            Responsible::Developer(i) => {
+                let d = &mut self.devs[i];
+                let p = regulation::penalty(&self.s.regime, cost, d.yearly_revenue(), d.violations);
+                d.violations += 1;
+                p
+            }
+            Responsible::Derivative(_) => regulation::penalty(&self.s.regime, cost, 0.0, 0),
+            Responsible::Nobody => 0.0,
+        }
+    }
+
+    /// Charge `amount`, capped at the payer's capital (judgment-proof); a payer whose capital it
+    /// exhausts goes bankrupt and exits.
+    fn charge(&mut self, who: Responsible, amount: f64) {
+        match who {
+            Responsible::Developer(i) => {
+                if !self.devs[i].alive {
+                    return;
+                }
+                let d = &mut self.devs[i];
+                let paid = amount.min(d.capital.max(0.0));
+                d.capital -= paid;
+                d.flows.liability += paid;
+                d.ledger.outflows += paid;
+                self.totals.liability_paid += paid;
+                if paid < amount {
+                    self.totals.liability_bankruptcies += 1.0;
+                    self.totals.exits += 1.0;
+                    self.retire(i);
+                }
+            }
+            Responsible::Derivative(k) => {
+                let d = &mut self.derivs[k];
+                if !d.alive {
+                    return;
+                }
+                let paid = amount.min(d.capital.max(0.0));
+                d.capital -= paid;
+                self.totals.liability_paid += paid;
+                self.totals.derivative_profit -= paid;
+                if paid < amount {
+                    d.alive = false;
+                }
+            }
+            Responsible::Nobody => {}
+        }
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn split_at_critical_harm_matches_the_lognormal_tail() {
+        let s = crate::scenario::Scenario::default();
+        let sev = Severity::new(&s);
+        assert!((sev.p_tail - 2.78e-4).abs() < 0.1e-4, "{}", sev.p_tail);
+        // Body mean plus tail mean reproduce the lognormal's mean e^{μ+σ²/2}.
+        let mean = libm::exp(sev.mu + 0.5 * sev.sigma * sev.sigma);
+        let tail_mean = mean * (1.0 - normal_cdf((libm::log(5e8) - sev.mu) / sev.sigma - sev.sigma)) / sev.p_tail;
+        let total = sev.body_mean * (1.0 - sev.p_tail) + tail_mean * sev.p_tail;
+        assert!((total / mean - 1.0).abs() < 1e-9);
+    }
+
+    #[test]
+    fn strict_liability_without_floor_draws_every_incident() {
+        let s = crate::scenario::preset("strict_all").unwrap();
+        assert_eq!(Severity::new(&s).p_tail, 1.0);
+    }
+}

@@ -1,0 +1,227 @@
+//! The nested-logit market: two user segments, one nest per model version on the market (the
+//! version plus the derivatives built on it), shares of use and spend in O(N) a quarter.
+
+use super::state::{Derivative, Mode, ModelVersion};
+use crate::scenario::Market;
+
+/// Number of user segments (frontier, commodity).
+pub const SEGMENTS: usize = 2;
+
+/// Constants of the demand system, derived once from the scenario.
+#[derive(Clone, Debug)]
+pub struct DemandSystem {
+    /// Taste for capability per segment.
+    pub beta: [f64; SEGMENTS],
+    /// Price sensitivity per segment.
+    pub alpha: [f64; SEGMENTS],
+    /// Share of spend per segment.
+    pub weight: [f64; SEGMENTS],
+    /// Nesting parameter λ.
+    pub lambda: f64,
+    /// Price of each mode (Closed uses the API price for its counterfactual share).
+    pub price: [f64; 3],
+    /// Price of a derivative.
+    pub price_derivative: f64,
+    /// ξ_mode − α ln p_mode, per segment and mode.
+    pub mode_shift: [[f64; 3]; SEGMENTS],
+    /// ξ_derivative − α ln p_derivative, per segment.
+    pub derivative_shift: [f64; SEGMENTS],
+}
+
+impl DemandSystem {
+    /// The demand system of a scenario's market parameters.
+    pub fn new(m: &Market) -> Self {
+        let beta = [m.beta_frontier, m.beta_commodity];
+        let alpha = [m.alpha_frontier, m.alpha_commodity];
+        let price = [m.price_api, m.price_api, m.price_open];
+        let xi = [m.xi_api, m.xi_api, m.xi_open];
+        let mut mode_shift = [[0.0; 3]; SEGMENTS];
+        let mut derivative_shift = [0.0; SEGMENTS];
+        for g in 0..SEGMENTS {
+            for k in 0..3 {
+                mode_shift[g][k] = xi[k] - alpha[g] * libm::log(price[k]);
+            }
+            derivative_shift[g] = m.xi_derivative - alpha[g] * libm::log(m.price_derivative);
+        }
+        DemandSystem {
+            beta,
+            alpha,
+            weight: [m.frontier_weight, 1.0 - m.frontier_weight],
+            lambda: m.nest_lambda,
+            price,
+            price_derivative: m.price_derivative,
+            mode_shift,
+            derivative_shift,
+        }
+    }
+
+    /// Utility of a developer's product in segment `g`, relative to capability `q_ref`.
+    #[inline]
+    pub fn utility(&self, g: usize, q: f64, q_ref: f64, brand: f64, mode: Mode) -> f64 {
+        self.beta[g] * (q - q_ref) + brand + self.mode_shift[g][mode.index()]
+    }
+
+    /// Utility of a derivative product in segment `g`, relative to `q_ref`.
+    #[inline]
+    pub fn derivative_utility(&self, g: usize, q: f64, q_ref: f64) -> f64 {
+        self.beta[g] * (q - q_ref) + self.derivative_shift[g]
+    }
+}
+
+/// The market of one quarter: shares, spend and the sums decisions work against.
+#[derive(Clone, Debug, Default)]
+pub struct MarketState {
+    /// Capability all utilities are measured from (keeps exponentials in range).
+    pub q_ref: f64,
+    /// Spend this quarter ($).
+    pub demand: f64,
+    /// Σ over nests of I_n^λ, per segment.
+    pub total: [f64; SEGMENTS],
+    /// Σ over nests of I_n^λ × (price-weighted within-nest share), per segment; total price
+    /// index is `price_weighted / total`.
+    pub price_weighted: [f64; SEGMENTS],
+    /// Per model version: its nest's I_n^λ per segment (0 when off the market).
+    pub nest_iv: Vec<[f64; SEGMENTS]>,
+    /// Per model version: its nest's contribution to `price_weighted`.
+    pub nest_pw: Vec<[f64; SEGMENTS]>,
+    /// Per model version: its own share of use (0 when off the market).
+    pub model_share: Vec<f64>,
+    /// Per model version: its family's (nest's) share of use.
+    pub family_share: Vec<f64>,
+    /// Per model version: spend on it ($).
+    pub model_spend: Vec<f64>,
+    /// Per model version: whether derivatives sit in its nest.
+    pub has_derivatives: Vec<bool>,
+    /// Per derivative: share of use.
+    pub derivative_share: Vec<f64>,
+    /// Per derivative: spend ($).
+    pub derivative_spend: Vec<f64>,
+    /// Nested-logit consumer surplus ($ per quarter).
+    pub consumer_surplus: f64,
+    inner: Vec<[f64; SEGMENTS]>,
+    inner_pw: Vec<[f64; SEGMENTS]>,
+    own_exp: Vec<[f64; SEGMENTS]>,
+    own_u: Vec<[f64; SEGMENTS]>,
+    deriv_exp: Vec<[f64; SEGMENTS]>,
+}
+
+fn reset<T: Clone>(v: &mut Vec<T>, n: usize, x: T) {
+    v.clear();
+    v.resize(n, x);
+}
+
+impl MarketState {
+    /// Recompute shares and spend for the products on the market.
+    pub fn compute(&mut self, ds: &DemandSystem, models: &[ModelVersion], derivs: &[Derivative], demand: f64) {
+        let n = models.len();
+        self.demand = demand;
+        self.q_ref = models.iter().filter(|m| m.on_market).map(|m| m.q()).fold(f64::NEG_INFINITY, f64::max);
+        if !self.q_ref.is_finite() {
+            self.q_ref = 0.0;
+        }
+        let z = [0.0; SEGMENTS];
+        reset(&mut self.inner, n, z);
+        reset(&mut self.inner_pw, n, z);
+        reset(&mut self.own_exp, n, z);
+        reset(&mut self.own_u, n, z);
+        reset(&mut self.nest_iv, n, z);
+        reset(&mut self.nest_pw, n, z);
+        reset(&mut self.has_derivatives, n, false);
+        reset(&mut self.model_share, n, 0.0);
+        reset(&mut self.family_share, n, 0.0);
+        reset(&mut self.model_spend, n, 0.0);
+        reset(&mut self.deriv_exp, derivs.len(), z);
+        reset(&mut self.derivative_share, derivs.len(), 0.0);
+        reset(&mut self.derivative_spend, derivs.len(), 0.0);
+        let inv_lambda = 1.0 / ds.lambda;
+        for (v, m) in models.iter().enumerate() {
+            if !m.on_market {
+                continue;
+            }
+            let q = m.q();
+            for g in 0..SEGMENTS {
+                let u = ds.utility(g, q, self.q_ref, m.brand, m.mode);
+                let e = libm::exp(u * inv_lambda);
+                self.own_u[v][g] = u;
+                self.own_exp[v][g] = e;
+                self.inner[v][g] = e;
+                self.inner_pw[v][g] = ds.price[m.mode.index()] * e;
+            }
+        }
+        for (d, dv) in derivs.iter().enumerate() {
+            if !dv.alive || !models[dv.base].on_market {
+                continue;
+            }
+            let q = models[dv.base].q() + dv.uplift;
+            self.has_derivatives[dv.base] = true;
+            for g in 0..SEGMENTS {
+                let e = libm::exp(ds.derivative_utility(g, q, self.q_ref) * inv_lambda);
+                self.deriv_exp[d][g] = e;
+                self.inner[dv.base][g] += e;
+                self.inner_pw[dv.base][g] += ds.price_derivative * e;
+            }
+        }
+        self.total = z;
+        self.price_weighted = z;
+        for v in 0..n {
+            if !models[v].on_market {
+                continue;
+            }
+            for g in 0..SEGMENTS {
+                // A nest without derivatives has I^λ = e^u exactly: skip the log.
+                let iv = if self.has_derivatives[v] {
+                    libm::exp(ds.lambda * libm::log(self.inner[v][g]))
+                } else {
+                    libm::exp(self.own_u[v][g])
+                };
+                self.nest_iv[v][g] = iv;
+                self.nest_pw[v][g] = iv * self.inner_pw[v][g] / self.inner[v][g];
+                self.total[g] += iv;
+                self.price_weighted[g] += self.nest_pw[v][g];
+            }
+        }
+        let mut cs = 0.0;
+        for g in 0..SEGMENTS {
+            if self.total[g] > 0.0 {
+                cs += ds.weight[g] * demand / ds.alpha[g].max(1e-9) * (libm::log(self.total[g]) + ds.beta[g] * self.q_ref);
+            }
+        }
+        self.consumer_surplus = cs;
+        for v in 0..n {
+            if !models[v].on_market {
+                continue;
+            }
+            let p = ds.price[models[v].mode.index()];
+            for g in 0..SEGMENTS {
+                if self.total[g] <= 0.0 {
+                    continue;
+                }
+                let nest = self.nest_iv[v][g] / self.total[g];
+                let own = nest * self.own_exp[v][g] / self.inner[v][g];
+                self.family_share[v] += ds.weight[g] * nest;
+                self.model_share[v] += ds.weight[g] * own;
+                self.model_spend[v] += ds.weight[g] * demand * p * own * self.total[g] / self.price_weighted[g];
+            }
+        }
+        for (d, dv) in derivs.iter().enumerate() {
+            if !dv.alive || !models[dv.base].on_market {
+                continue;
+            }
+            let b = dv.base;
+            for g in 0..SEGMENTS {
+                if self.total[g] <= 0.0 {
+                    continue;
+                }
+                let s = self.nest_iv[b][g] / self.total[g] * self.deriv_exp[d][g] / self.inner[b][g];
+                self.derivative_share[d] += ds.weight[g] * s;
+                self.derivative_spend[d] += ds.weight[g] * demand * ds.price_derivative * s * self.total[g] / self.price_weighted[g];
+            }
+        }
+    }
+
+    /// Share of use a product with nest value `x` per segment would have if added to this market,
+    /// weighted over segments (used for a closed model's internal use).
+    pub fn counterfactual_share(&self, ds: &DemandSystem, x: [f64; SEGMENTS]) -> f64 {
+        (0..SEGMENTS).map(|g| ds.weight[g] * x[g] / (x[g] + self.total[g])).sum()
+    }
+}

@@ -1,0 +1,147 @@
+//! The regime's tests and charges: coverage, reclassification of fine-tuners, duties, penalties.
+
+use super::state::Mode;
+use crate::scenario::{CoverRule, FineTuneRule, LiabilityRule, Regime};
+
+/// "More than" a threshold that may be absent (absent = infinite = never exceeded).
+#[inline]
+fn exceeds(x: f64, threshold: Option<f64>) -> bool {
+    matches!(threshold, Some(t) if x > t)
+}
+
+/// Whether a model with this final run (log10 FLOP, cost in $) is covered.
+pub fn is_covered(r: &Regime, log_flop: f64, cost: f64) -> bool {
+    match r.cover_rule {
+        CoverRule::All => true,
+        CoverRule::And => exceeds(log_flop, r.cover_log_flop) && exceeds(cost, r.cover_cost),
+        CoverRule::Or => exceeds(log_flop, r.cover_log_flop) || exceeds(cost, r.cover_cost),
+        CoverRule::ComputeOnly => exceeds(log_flop, r.cover_log_flop),
+    }
+}
+
+/// Compute levels (log10 FLOP) 1% below each active threshold, for the option grid.
+pub fn threshold_points(r: &Regime, price_per_flop: f64) -> Vec<f64> {
+    let below = libm::log10(0.99);
+    let mut pts = Vec::with_capacity(4);
+    let uses_flop = matches!(r.cover_rule, CoverRule::And | CoverRule::Or | CoverRule::ComputeOnly);
+    let uses_cost = matches!(r.cover_rule, CoverRule::And | CoverRule::Or);
+    if uses_flop {
+        if let Some(t) = r.cover_log_flop {
+            pts.push(t + below);
+        }
+    }
+    if uses_cost {
+        if let Some(c) = r.cover_cost {
+            pts.push(libm::log10(0.99 * c / price_per_flop));
+        }
+    }
+    if r.gpai_duty > 0.0 {
+        if let Some(t) = r.gpai_log_flop {
+            pts.push(t + below);
+        }
+    }
+    pts
+}
+
+/// Whether a training run lies within 10% below an active coverage threshold (compute or cost).
+pub fn is_bunched(r: &Regime, log_flop: f64, cost: f64) -> bool {
+    let near = |x: f64, t: f64| x <= t && x >= 0.9 * t;
+    let uses_flop = matches!(r.cover_rule, CoverRule::And | CoverRule::Or | CoverRule::ComputeOnly);
+    let uses_cost = matches!(r.cover_rule, CoverRule::And | CoverRule::Or);
+    (uses_flop && r.cover_log_flop.is_some_and(|t| near(libm::pow(10.0, log_flop - t), 1.0)))
+        || (uses_cost && r.cover_cost.is_some_and(|t| near(cost, t)))
+}
+
+/// Whether the regime attaches any consequence to being a covered developer.
+pub fn has_duties(r: &Regime) -> bool {
+    r.compliance_fixed > 0.0 || r.compliance_var > 0.0 || r.liability_rule != LiabilityRule::None
+        || r.penalty_fixed > 0.0 || r.penalty_frac_cost > 0.0 || r.penalty_turnover > 0.0
+}
+
+/// The fine-tune spend at which a derivative of a base with `base_log_flop` would be reclassified
+/// (it is reclassified when its spend is above this), or `None` when it never is.
+pub fn reclassification_spend(r: &Regime, base_log_flop: f64, price_per_flop: f64) -> Option<f64> {
+    match r.ft_rule {
+        FineTuneRule::None => None,
+        FineTuneRule::CostAndCompute => Some(r.ft_cost.max(libm::pow(10.0, r.ft_log_flop) * price_per_flop)),
+        FineTuneRule::Fraction => Some(r.ft_fraction * libm::pow(10.0, base_log_flop) * price_per_flop),
+    }
+}
+
+/// Recurring duty of a developer's current model per quarter ($): compliance (subject to the
+/// revenue test) and the general-purpose-model duty.
+pub fn recurring_duty(r: &Regime, covered: bool, mode: Mode, log_flop: f64, yearly_revenue: f64) -> f64 {
+    let mut d = 0.0;
+    if covered && r.compliance_fixed > 0.0 && r.revenue_test.is_none_or(|t| yearly_revenue > t) {
+        d += r.compliance_fixed;
+    }
+    if r.gpai_duty > 0.0 && mode != Mode::Closed && exceeds(log_flop, r.gpai_log_flop) {
+        let waived = mode == Mode::Open && r.gpai_open_exempt_log_flop.is_some_and(|t| log_flop <= t);
+        if !waived {
+            d += r.gpai_duty;
+        }
+    }
+    d
+}
+
+/// The penalty for one actionable violation ($).
+pub fn penalty(r: &Regime, final_run_cost: f64, yearly_revenue: f64, earlier_violations: u32) -> f64 {
+    let frac = if earlier_violations > 0 { r.penalty_frac_cost_repeat } else { r.penalty_frac_cost };
+    r.penalty_fixed.max(frac * final_run_cost).max(r.penalty_turnover * yearly_revenue)
+}
+
+/// Whether the regime has any penalty at all (so that court draws are needed even under strict
+/// liability).
+pub fn has_penalty(r: &Regime) -> bool {
+    r.penalty_fixed > 0.0 || r.penalty_frac_cost > 0.0 || r.penalty_frac_cost_repeat > 0.0 || r.penalty_turnover > 0.0
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::scenario::preset;
+
+    #[test]
+    fn sb1047_needs_both_tests_and_thresholds_are_strict() {
+        let r = preset("sb1047").unwrap().regime;
+        assert!(is_covered(&r, 26.1, 1.1e8));
+        assert!(!is_covered(&r, 26.1, 0.99e8), "cheap runs escape under the AND rule");
+        assert!(!is_covered(&r, 26.0, 2e8), "exactly 1e26 is not more than 1e26");
+        let none = preset("none").unwrap().regime;
+        assert!(!is_covered(&none, 40.0, 1e15));
+        assert!(is_covered(&preset("strict_all").unwrap().regime, 10.0, 1.0));
+    }
+
+    #[test]
+    fn eu_gpai_duty_waives_small_open_models_and_closed_ones() {
+        let r = preset("eu_gpai").unwrap().regime;
+        assert_eq!(recurring_duty(&r, false, Mode::Open, 24.5, 0.0), 0.0);
+        assert_eq!(recurring_duty(&r, false, Mode::Api, 24.5, 0.0), 0.1e6);
+        assert_eq!(recurring_duty(&r, false, Mode::Closed, 24.5, 0.0), 0.0);
+        assert_eq!(recurring_duty(&r, true, Mode::Open, 25.5, 0.0), 1.25e6 + 0.1e6);
+    }
+
+    #[test]
+    fn sb53_compliance_only_above_revenue_test_and_penalties_take_the_max() {
+        let r = preset("sb53").unwrap().regime;
+        assert_eq!(recurring_duty(&r, true, Mode::Api, 26.5, 4e8), 0.0);
+        assert_eq!(recurring_duty(&r, true, Mode::Api, 26.5, 6e8), 0.25e6);
+        let eu = preset("eu_gpai").unwrap().regime;
+        assert_eq!(penalty(&eu, 1e9, 1e8, 0), 16e6);
+        assert_eq!(penalty(&eu, 1e9, 1e10, 0), 3e8);
+        let sb = preset("sb1047").unwrap().regime;
+        assert_eq!(penalty(&sb, 1e9, 0.0, 0), 1e8);
+        assert_eq!(penalty(&sb, 1e9, 0.0, 1), 3e8);
+    }
+
+    #[test]
+    fn reclassification_thresholds() {
+        let sb = preset("sb1047").unwrap().regime;
+        // 3e25 FLOP at $1e-18 is $30M, above the $10M spend test: the compute test binds.
+        let f = reclassification_spend(&sb, 26.0, 1e-18).unwrap();
+        assert!((f - 3e7).abs() < 1.0, "{f}");
+        let eu = preset("eu_gpai").unwrap().regime;
+        let f = reclassification_spend(&eu, 25.0, 1e-18).unwrap();
+        assert!((f - 1e7 / 3.0).abs() < 1.0, "{f}");
+    }
+}

@@ -1,0 +1,228 @@
+//! Step 2 and 3 of a quarter: developers, in keyed random order, train (choosing compute, release
+//! mode and safety effort by a logit over expected profits) or widen access to their current model.
+
+use super::decision::{logit_choice, Candidate, FirmView};
+use super::market::SEGMENTS;
+use super::regulation;
+use super::state::{Archetype, Mode};
+use super::technology;
+use super::Simulation;
+use crate::rng::{Purpose, Stream};
+
+/// One option of a training decision.
+#[derive(Clone, Copy, Debug)]
+struct Choice {
+    profit: f64,
+    /// `None` for "keep the current model".
+    run: Option<(f64, Mode, f64)>,
+}
+
+impl Simulation {
+    pub(super) fn decide_all(&mut self) {
+        self.prepare_context();
+        let mut order = std::mem::take(&mut self.order_scratch);
+        order.clear();
+        for (i, d) in self.devs.iter().enumerate() {
+            if d.alive {
+                order.push((Stream::new(self.seed, Purpose::Order, self.t, d.id, 0).next_u64(), i));
+            }
+        }
+        order.sort_unstable();
+        let mut frontier = self.frontier_now();
+        for &(_, i) in &order {
+            let due = match self.devs[i].current {
+                None => true,
+                Some(c) => self.t - self.models[c].trained >= self.devs[i].cadence as i64,
+            };
+            if due {
+                self.decide_training(i, &mut frontier);
+            } else {
+                self.consider_widening(i);
+            }
+        }
+        self.order_scratch = order;
+    }
+
+    fn prepare_context(&mut self) {
+        let pace = self.pace();
+        self.ctx.t = self.t;
+        self.rules.prepare(&self.s, &mut self.ctx, &self.demand, pace);
+        self.ctx.q_ref = self.market.q_ref;
+        self.ctx.total = self.market.total;
+        self.ctx.price_weighted = self.market.price_weighted;
+        self.ctx.q_open_frontier = self.q_open_frontier;
+        let beta = self.rules.demand_system().beta[0];
+        let q_ref = self.ctx.q_ref;
+        self.ctx.open_weight = self
+            .models
+            .iter()
+            .filter(|m| m.mode == Mode::Open)
+            .map(|m| libm::exp(beta * (m.q() - q_ref)))
+            .sum();
+        self.ctx.derivative_rate = self.s.derivatives.entry_rate * self.derivative_attractiveness();
+        self.ctx.price_per_flop = technology::price_per_flop(&self.s.technology, self.t);
+        self.ctx.lambda0 = self.lambda0;
+        self.ctx.q0 = self.q0;
+    }
+
+    fn firm_view(&self, i: usize) -> FirmView {
+        let d = &self.devs[i];
+        let a = self.archetype(d.archetype);
+        let replaced_nest = d.current.and_then(|c| {
+            let m = &self.models[c];
+            (m.on_market && m.mode == Mode::Api && c < self.market.nest_iv.len())
+                .then(|| (self.market.nest_iv[c], self.market.nest_pw[c]))
+        });
+        FirmView {
+            capital: d.capital,
+            yearly_revenue: d.yearly_revenue(),
+            brand: a.brand,
+            complement: a.complement,
+            fixed_cost: a.fixed_cost,
+            replaced_nest,
+            violations: d.violations,
+        }
+    }
+
+    fn current_candidate(&self, c: usize, mode: Mode) -> Candidate {
+        let m = &self.models[c];
+        Candidate { log_flop: m.log_flop, cost: m.cost, q: m.q(), mode, covered: m.covered, new: false }
+    }
+
+    pub(super) fn decide_training(&mut self, i: usize, frontier: &mut f64) {
+        let firm = self.firm_view(i);
+        let s = &self.s;
+        let rules = &self.rules;
+        let ctx = &self.ctx;
+        let mut options: Vec<Choice> = Vec::with_capacity(3 * (s.decision.levels as usize + 4) + 1);
+        let keep = match self.devs[i].current {
+            Some(c) => {
+                let m = &self.models[c];
+                rules.value(s, ctx, &firm, &self.current_candidate(c, m.mode), Some(m.safety)).profit
+            }
+            None => 0.0,
+        };
+        options.push(Choice { profit: keep, run: None });
+        let budget = s.firms.budget_capital_fraction * firm.capital.max(0.0) + firm.yearly_revenue;
+        let max_cost = budget / s.firms.dev_cost_multiple;
+        if max_cost > 0.0 {
+            let pflop = ctx.price_per_flop;
+            let top = libm::log10(max_cost / pflop);
+            let mut levels: Vec<f64> = (0..s.decision.levels).map(|k| top - s.decision.level_step * k as f64).collect();
+            levels.extend(regulation::threshold_points(&s.regime, pflop).into_iter().filter(|&p| p < top));
+            let lowest = levels.iter().copied().fold(f64::INFINITY, f64::min);
+            for &lf in &levels {
+                let cost = libm::pow(10.0, lf) * pflop;
+                let q = technology::capability(&s.technology, lf, self.t);
+                let covered = regulation::is_covered(&s.regime, lf, cost);
+                for mode in Mode::ALL {
+                    // Without complement value a closed model earns nothing, and every cost and
+                    // expected liability grows with compute: its best level is provably the
+                    // lowest, so the others are not evaluated.
+                    if mode == Mode::Closed && firm.complement == 0.0 && lf != lowest {
+                        continue;
+                    }
+                    let c = Candidate { log_flop: lf, cost, q, mode, covered, new: true };
+                    let v = rules.value(s, ctx, &firm, &c, None);
+                    options.push(Choice { profit: v.profit, run: Some((lf, mode, v.safety)) });
+                }
+            }
+        }
+        let profits: Vec<f64> = options.iter().map(|o| o.profit).collect();
+        let best = profits.iter().copied().fold(f64::NEG_INFINITY, f64::max);
+        let scale = best.abs().max(firm.yearly_revenue).max(1e6);
+        let u = Stream::new(self.seed, Purpose::TrainingChoice, self.t, self.devs[i].id, 0).uniform();
+        let pick = logit_choice(&profits, s.decision.tau, scale, u);
+        if let Some((lf, mode, safety)) = options[pick].run {
+            self.train(i, lf, mode, safety, frontier);
+        }
+    }
+
+    fn train(&mut self, i: usize, log_flop: f64, mode: Mode, safety: f64, frontier: &mut f64) {
+        let pflop = self.ctx.price_per_flop;
+        let cost = libm::pow(10.0, log_flop) * pflop;
+        let q = technology::capability(&self.s.technology, log_flop, self.t);
+        let old_nest = self.firm_view(i).replaced_nest;
+        let idx = self.add_model(i, log_flop, cost, q, self.t, mode, safety);
+        let covered = self.models[idx].covered;
+        let f = &self.s.firms;
+        let compliance = if covered { self.s.regime.compliance_var * cost } else { 0.0 };
+        let outlay = f.dev_cost_multiple * cost + f.safety_cost * safety * cost + compliance;
+        let d = &mut self.devs[i];
+        d.capital -= outlay;
+        d.flows.costs += outlay;
+        d.ledger.outflows += outlay;
+        self.totals.training += cost;
+        self.totals.compliance += compliance;
+        if regulation::is_bunched(&self.s.regime, log_flop, cost) {
+            self.totals.bunching += 1.0;
+        }
+        if q > *frontier {
+            *frontier = q;
+            self.totals.new_top_cost = Some(self.totals.new_top_cost.map_or(cost, |c: f64| c.max(cost)));
+        }
+        if let Some((iv, pw)) = old_nest {
+            for g in 0..SEGMENTS {
+                self.ctx.total[g] -= iv[g];
+                self.ctx.price_weighted[g] -= pw[g];
+            }
+        }
+        self.enter_context(idx);
+    }
+
+    /// Add a model that has just reached the market to this quarter's decision context.
+    fn enter_context(&mut self, idx: usize) {
+        let m = &self.models[idx];
+        if !m.on_market {
+            return;
+        }
+        let ds = self.rules.demand_system();
+        for g in 0..SEGMENTS {
+            let x = libm::exp(ds.utility(g, m.q(), self.ctx.q_ref, m.brand, m.mode));
+            self.ctx.total[g] += x;
+            self.ctx.price_weighted[g] += ds.price[m.mode.index()] * x;
+        }
+        if m.mode == Mode::Open {
+            self.ctx.open_weight += libm::exp(ds.beta[0] * (m.q() - self.ctx.q_ref));
+            self.ctx.q_open_frontier = self.ctx.q_open_frontier.max(m.q());
+            self.q_open_frontier = self.q_open_frontier.max(m.q());
+        }
+    }
+
+    /// Between trainings a firm may widen access to its current model, never narrow it. It widens
+    /// when a wider mode is worth strictly more over the horizon.
+    fn consider_widening(&mut self, i: usize) {
+        let Some(c) = self.devs[i].current else { return };
+        let now = self.models[c].mode;
+        if now == Mode::Open {
+            return;
+        }
+        let firm = self.firm_view(i);
+        let safety = self.models[c].safety;
+        let value = |mode| self.rules.value(&self.s, &self.ctx, &firm, &self.current_candidate(c, mode), Some(safety)).profit;
+        let mut best = (value(now), now);
+        for mode in Mode::ALL.into_iter().filter(|&m| m > now) {
+            let v = value(mode);
+            if v > best.0 {
+                best = (v, mode);
+            }
+        }
+        if best.1 != now {
+            if let Some((iv, pw)) = firm.replaced_nest {
+                for g in 0..SEGMENTS {
+                    self.ctx.total[g] -= iv[g];
+                    self.ctx.price_weighted[g] -= pw[g];
+                }
+            }
+            let m = &mut self.models[c];
+            m.mode = best.1;
+            m.on_market = true;
+            self.enter_context(c);
+        }
+    }
+
+    /// Whether `dev` is one of the large archetypes (for the safety metrics).
+    pub(super) fn is_large(&self, dev: usize) -> bool {
+        matches!(self.devs[dev].archetype, Archetype::FrontierLab | Archetype::BigTech)
+    }
+}

@@ -1,0 +1,182 @@
+//! Building scenarios from text: whole or partial JSON laid over a base, and `key=value` overrides.
+//! Every failure names the field, the value and what is allowed.
+
+use super::spec::{find, Kind};
+use super::validate::FieldError;
+use super::{preset, Scenario, PRESET_NAMES};
+use serde_json::{Map, Value};
+use std::fmt;
+
+/// Everything wrong with a requested scenario (never empty).
+#[derive(Clone, Debug, PartialEq)]
+pub struct ScenarioError(pub Vec<FieldError>);
+
+impl fmt::Display for ScenarioError {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        let parts: Vec<String> = self.0.iter().map(|e| e.to_string()).collect();
+        f.write_str(&parts.join("; "))
+    }
+}
+
+impl std::error::Error for ScenarioError {}
+
+impl ScenarioError {
+    fn one(field: &str, value: impl Into<String>, allowed: impl Into<String>) -> Self {
+        ScenarioError(vec![FieldError { field: field.into(), value: value.into(), allowed: allowed.into() }])
+    }
+
+    /// An unknown preset name.
+    pub fn unknown_preset(name: &str) -> Self {
+        Self::one("preset", format!("{name:?}"), format!("one of {}", PRESET_NAMES.join(", ")))
+    }
+}
+
+/// The scenario of a preset, or an error naming the allowed presets.
+pub fn preset_or_error(name: &str) -> Result<Scenario, ScenarioError> {
+    preset(name).ok_or_else(|| ScenarioError::unknown_preset(name))
+}
+
+fn short(v: &Value) -> String {
+    let s = v.to_string();
+    if s.chars().count() > 60 { format!("{}…", s.chars().take(60).collect::<String>()) } else { s }
+}
+
+/// Deserialize a scenario from a JSON value; an error names the path of the offending field.
+pub fn from_value(v: Value) -> Result<Scenario, ScenarioError> {
+    serde_path_to_error::deserialize::<_, Scenario>(v).map_err(|e| {
+        let path = e.path().to_string();
+        let field = if path == "." { "scenario".to_string() } else { path };
+        ScenarioError::one(&field, "this value", e.inner().to_string())
+    })
+}
+
+/// Parse a complete or partial scenario from JSON text (missing fields take defaults).
+pub fn parse_scenario_json(text: &str) -> Result<Scenario, ScenarioError> {
+    let v: Value = serde_json::from_str(text)
+        .map_err(|e| ScenarioError::one("scenario", "the file", format!("valid JSON ({e})")))?;
+    from_value(v)
+}
+
+/// Lay a partial scenario (a JSON object) over `base`: fields present in the overlay replace
+/// those of the base; an unknown field is an error naming its path.
+pub fn apply_json_overlay(base: &Scenario, overlay: &Value) -> Result<Scenario, ScenarioError> {
+    let mut merged = serde_json::to_value(base).expect("a scenario always serializes");
+    merge(&mut merged, overlay, "")?;
+    from_value(merged)
+}
+
+fn merge(target: &mut Value, overlay: &Value, prefix: &str) -> Result<(), ScenarioError> {
+    let Value::Object(over) = overlay else {
+        let field = if prefix.is_empty() { "scenario" } else { prefix };
+        return Err(ScenarioError::one(field, short(overlay), "a JSON object"));
+    };
+    let target = target.as_object_mut().expect("merge targets are objects");
+    for (k, v) in over {
+        let path = if prefix.is_empty() { k.clone() } else { format!("{prefix}.{k}") };
+        match target.get_mut(k) {
+            None => return Err(ScenarioError::one(&path, short(v), "a known field (run `regsim params` for the list)")),
+            Some(t @ Value::Object(_)) if v.is_object() => merge(t, v, &path)?,
+            Some(t) => *t = v.clone(),
+        }
+    }
+    Ok(())
+}
+
+/// Apply one `path=value` override, e.g. `regime.cover_cost=1e8` or `regime.cover_log_flop=none`.
+pub fn apply_set(base: &Scenario, assignment: &str) -> Result<Scenario, ScenarioError> {
+    let Some((path, raw)) = assignment.split_once('=') else {
+        return Err(ScenarioError::one("--set", format!("{assignment:?}"), "key=value, e.g. regime.compliance_fixed=5e6"));
+    };
+    let (path, raw) = (path.trim(), raw.trim());
+    let value = if path == "label" {
+        Value::String(raw.to_string())
+    } else {
+        let Some(spec) = find(path) else {
+            return Err(ScenarioError::one(path, format!("{raw:?}"), "a known field (run `regsim params` for the list)"));
+        };
+        parse_value(path, raw, &spec.kind, spec.min, spec.max)?
+    };
+    let mut overlay = Value::Object(Map::new());
+    let mut cursor = &mut overlay;
+    let keys: Vec<&str> = path.split('.').collect();
+    for (i, key) in keys.iter().enumerate() {
+        let obj = cursor.as_object_mut().expect("built as objects");
+        if i + 1 == keys.len() {
+            obj.insert(key.to_string(), value.clone());
+            break;
+        }
+        cursor = obj.entry(key.to_string()).or_insert_with(|| Value::Object(Map::new()));
+    }
+    apply_json_overlay(base, &overlay)
+}
+
+fn parse_value(path: &str, raw: &str, kind: &Kind, min: f64, max: f64) -> Result<Value, ScenarioError> {
+    let lower = raw.to_ascii_lowercase();
+    match kind {
+        Kind::Bool => match lower.as_str() {
+            "true" | "yes" | "on" | "1" => Ok(Value::Bool(true)),
+            "false" | "no" | "off" | "0" => Ok(Value::Bool(false)),
+            _ => Err(ScenarioError::one(path, format!("{raw:?}"), "true or false")),
+        },
+        Kind::Choice { options } => {
+            if options.contains(&lower.as_str()) {
+                Ok(Value::String(lower))
+            } else {
+                Err(ScenarioError::one(path, format!("{raw:?}"), format!("one of {}", options.join(", "))))
+            }
+        }
+        Kind::OptionalNumber if matches!(lower.as_str(), "none" | "null" | "inf" | "infinity") => Ok(Value::Null),
+        Kind::Number | Kind::Integer | Kind::OptionalNumber => {
+            let allowed = format!(
+                "{} from {min} to {max}{}",
+                if *kind == Kind::Integer { "a whole number" } else { "a finite number" },
+                if *kind == Kind::OptionalNumber { ", or none" } else { "" }
+            );
+            let x: f64 = raw.parse().map_err(|_| ScenarioError::one(path, format!("{raw:?}"), allowed.clone()))?;
+            if !x.is_finite() || x < min || x > max {
+                return Err(ScenarioError::one(path, raw, allowed));
+            }
+            if *kind == Kind::Integer {
+                if x.fract() != 0.0 {
+                    return Err(ScenarioError::one(path, raw, allowed));
+                }
+                return Ok(Value::from(x as u64));
+            }
+            Ok(serde_json::Number::from_f64(x).map(Value::Number).expect("finite"))
+        }
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn set_overrides_a_field_and_rejects_bad_ones_by_name() {
+        let s = apply_set(&Scenario::default(), "regime.compliance_fixed=5e6").unwrap();
+        assert_eq!(s.regime.compliance_fixed, 5e6);
+        let s = apply_set(&preset("sb1047").unwrap(), "regime.cover_log_flop=none").unwrap();
+        assert_eq!(s.regime.cover_log_flop, None);
+        let e = apply_set(&Scenario::default(), "market.beta_frontier=abc").unwrap_err();
+        assert_eq!(e.0[0].field, "market.beta_frontier");
+        assert!(e.0[0].value.contains("abc"));
+        let e = apply_set(&Scenario::default(), "market.nope=1").unwrap_err();
+        assert_eq!(e.0[0].field, "market.nope");
+        let e = apply_set(&Scenario::default(), "simulation.quarters=500").unwrap_err();
+        assert!(e.to_string().contains("simulation.quarters") && e.to_string().contains("200"));
+        let e = apply_set(&Scenario::default(), "regime.liability_rule=harsh").unwrap_err();
+        assert!(e.0[0].allowed.contains("negligence"));
+    }
+
+    #[test]
+    fn partial_json_names_the_bad_path() {
+        let s = parse_scenario_json(r#"{"market": {"beta_frontier": 2.8}}"#).unwrap();
+        assert_eq!(s.market.beta_frontier, 2.8);
+        let e = parse_scenario_json(r#"{"market": {"beta_frontier": "high"}}"#).unwrap_err();
+        assert_eq!(e.0[0].field, "market.beta_frontier");
+        let e = parse_scenario_json(r#"{"market": {"betta": 1}}"#).unwrap_err();
+        assert!(e.to_string().contains("betta"), "{e}");
+        let e = apply_json_overlay(&Scenario::default(), &serde_json::json!({"regime": {"cover_flop": 26}})).unwrap_err();
+        assert_eq!(e.0[0].field, "regime.cover_flop");
+    }
+}

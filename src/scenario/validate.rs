@@ -1,0 +1,142 @@
+//! Validation: every problem at once, each naming the field path, the value and what is allowed.
+
+use super::spec::{param_specs, Kind};
+use super::{Scenario, SCHEMA_VERSION};
+use serde::Serialize;
+use serde_json::Value;
+use std::fmt;
+
+/// Longest horizon a scenario may ask for, in quarters.
+pub const MAX_QUARTERS: u32 = 200;
+/// Most replicates in one ensemble (a comparison runs twice this many).
+pub const MAX_REPLICATES: u32 = 4096;
+/// Most developers at the start, summed over archetypes (100× the default fits).
+pub const MAX_INITIAL_FIRMS: u32 = 10_000;
+
+/// One problem with a scenario.
+#[derive(Clone, Debug, PartialEq, Serialize)]
+pub struct FieldError {
+    /// Dotted path of the field, e.g. `market.beta_frontier`.
+    pub field: String,
+    /// The offending value as text.
+    pub value: String,
+    /// What is allowed.
+    pub allowed: String,
+}
+
+impl fmt::Display for FieldError {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        write!(f, "{}: {} is not allowed; expected {}", self.field, self.value, self.allowed)
+    }
+}
+
+fn show(x: f64) -> String {
+    if x.is_nan() {
+        "NaN".into()
+    } else if x.is_infinite() {
+        if x > 0.0 { "inf".into() } else { "-inf".into() }
+    } else {
+        format!("{x}")
+    }
+}
+
+fn range_text(min: f64, max: f64, integer: bool, nullable: bool) -> String {
+    let what = if integer { "a whole number" } else { "a finite number" };
+    let null = if nullable { ", or null for none" } else { "" };
+    format!("{what} from {} to {}{null}", show(min), show(max))
+}
+
+fn lookup<'a>(root: &'a Value, path: &str) -> Option<&'a Value> {
+    path.split('.').try_fold(root, |v, key| v.get(key))
+}
+
+/// Check a scenario against the parameter table and the cross-field rules. Returns every problem;
+/// an empty vector means the scenario is valid.
+pub fn validate(s: &Scenario) -> Vec<FieldError> {
+    let mut errors = Vec::new();
+    let mut err = |field: &str, value: String, allowed: String| {
+        errors.push(FieldError { field: field.to_string(), value, allowed })
+    };
+    if s.schema_version != SCHEMA_VERSION {
+        err("schema_version", s.schema_version.to_string(), format!("{SCHEMA_VERSION}"));
+    }
+    // serde_json would turn non-finite floats into null, so numbers come from the struct itself.
+    let json = serde_json::to_value(s).unwrap_or(Value::Null);
+    let values = super::flatten::numeric_fields(s);
+    for spec in param_specs() {
+        match spec.kind {
+            Kind::Number | Kind::Integer | Kind::OptionalNumber => {
+                let nullable = spec.kind == Kind::OptionalNumber;
+                let x = match values.iter().find(|(p, _)| p == spec.path) {
+                    Some((_, x)) => *x,
+                    None => continue,
+                };
+                let Some(x) = x else {
+                    if nullable {
+                        continue;
+                    }
+                    err(spec.path, "null".into(), range_text(spec.min, spec.max, false, false));
+                    continue;
+                };
+                if !x.is_finite() || x < spec.min || x > spec.max {
+                    err(spec.path, show(x), range_text(spec.min, spec.max, spec.kind == Kind::Integer, nullable));
+                }
+            }
+            Kind::Bool | Kind::Choice { .. } => {
+                // The type system already guarantees these; present for completeness of the table.
+                debug_assert!(lookup(&json, spec.path).is_some(), "{}", spec.path);
+            }
+        }
+    }
+    let mut total = 0u32;
+    for (name, a) in s.archetypes() {
+        total = total.saturating_add(a.count);
+        if a.open_at_start > a.count {
+            err(&format!("firms.{name}.open_at_start"), a.open_at_start.to_string(), format!("at most firms.{name}.count ({})", a.count));
+        }
+        if a.log_flop_min > a.log_flop_max {
+            err(&format!("firms.{name}.log_flop_min"), show(a.log_flop_min), format!("at most firms.{name}.log_flop_max ({})", show(a.log_flop_max)));
+        }
+    }
+    if total == 0 {
+        err("firms.startup.count", "0".into(), "at least one developer at the start, summed over archetypes".into());
+    }
+    if total > MAX_INITIAL_FIRMS {
+        err("firms.*.count", total.to_string(), format!("at most {MAX_INITIAL_FIRMS} developers at the start, summed over archetypes"));
+    }
+    if s.decision.cadence_min > s.decision.cadence_max {
+        err("decision.cadence_min", s.decision.cadence_min.to_string(), format!("at most decision.cadence_max ({})", s.decision.cadence_max));
+    }
+    errors
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn default_is_valid() {
+        assert_eq!(validate(&Scenario::default()), vec![]);
+    }
+
+    #[test]
+    fn reports_every_problem_with_field_value_and_range() {
+        let mut s = Scenario::default();
+        s.market.beta_frontier = f64::NAN;
+        s.market.demand0 = -1.0;
+        s.simulation.quarters = 201;
+        s.simulation.replicates = MAX_REPLICATES + 1;
+        s.firms.startup.open_at_start = 21;
+        s.regime.cover_cost = Some(f64::INFINITY);
+        let errs = validate(&s);
+        let fields: Vec<&str> = errs.iter().map(|e| e.field.as_str()).collect();
+        for f in ["market.beta_frontier", "market.demand0", "simulation.quarters", "simulation.replicates", "firms.startup.open_at_start", "regime.cover_cost"] {
+            assert!(fields.contains(&f), "{f} missing from {fields:?}");
+        }
+        let q = errs.iter().find(|e| e.field == "simulation.quarters").unwrap();
+        assert_eq!(q.value, "201");
+        assert!(q.allowed.contains("200"), "{}", q.allowed);
+        let b = errs.iter().find(|e| e.field == "market.beta_frontier").unwrap();
+        assert_eq!(b.value, "NaN");
+    }
+}
