@@ -356,7 +356,7 @@ impl DecisionRules {
         } else {
             (1.0, 0.0)
         };
-        let partial = mean * (hi - lo) + cap * p_above_cap;
+        let partial = mean * (hi - lo) + if p_above_cap > 0.0 { cap * p_above_cap } else { 0.0 };
         if self.p_actionable > 0.0 { partial / self.p_actionable } else { 0.0 }
     }
 }
