@@ -30,6 +30,9 @@ pub struct DecisionContext {
     pub growth: [Vec<f64>; SEGMENTS],
     /// Fraction of a new open frontier's lead that rivals have closed after h quarters.
     pub spill: Vec<f64>,
+    /// e^{−β_g a_h × level step} per segment × horizon quarter: how spillover factors shrink
+    /// from one compute level to the next one down.
+    pub spill_step: Vec<f64>,
     /// The market's reference capability.
     pub q_ref: f64,
     /// Σ I_n^λ per segment (updated as firms act).
@@ -115,6 +118,18 @@ pub struct DecisionRules {
     /// e^{(u_d − u_base)/λ} per segment for an Open base (derivative at mean uplift, no brand).
     derivative_ratio: [f64; SEGMENTS],
     mean_uplift: f64,
+    mode_factor: [[f64; 3]; SEGMENTS],
+    level_ratio: [f64; SEGMENTS],
+}
+
+/// What an option's value needs beyond the candidate itself (see [`DecisionRules::terms`]).
+#[derive(Clone, Copy, Debug)]
+pub struct OptionTerms<'a> {
+    /// The option's own nest value e^u per segment, in units of the market's reference.
+    pub x: [f64; SEGMENTS],
+    /// For an open option leading the open frontier: rivals' spillover growth per segment ×
+    /// horizon quarter.
+    pub spill: Option<&'a [f64]>,
 }
 
 impl DecisionRules {
@@ -140,7 +155,17 @@ impl DecisionRules {
             let du = ds.beta[g] * mean_uplift + ds.derivative_shift[g] - ds.mode_shift[g][Mode::Open.index()];
             derivative_ratio[g] = libm::exp(du / ds.lambda);
         }
+        let mut mode_factor = [[0.0; 3]; SEGMENTS];
+        let mut level_ratio = [0.0; SEGMENTS];
+        for g in 0..SEGMENTS {
+            for k in 0..3 {
+                mode_factor[g][k] = libm::exp(ds.mode_shift[g][k]);
+            }
+            level_ratio[g] = libm::exp(-ds.beta[g] * s.decision.level_step);
+        }
         DecisionRules {
+            mode_factor,
+            level_ratio,
             ds,
             horizon: s.decision.horizon as usize,
             discount: s.decision.discount,
@@ -168,6 +193,7 @@ impl DecisionRules {
         ctx.demand.clear();
         ctx.exposure.clear();
         ctx.spill.clear();
+        ctx.spill_step.clear();
         for g in 0..SEGMENTS {
             ctx.growth[g].clear();
         }
@@ -183,10 +209,61 @@ impl DecisionRules {
                 ctx.growth[g].push(libm::exp(self.ds.beta[g] * pace * h as f64));
             }
         }
+        for g in 0..SEGMENTS {
+            for h in 0..hz {
+                ctx.spill_step.push(libm::exp(-self.ds.beta[g] * ctx.spill[h] * s.decision.level_step));
+            }
+        }
     }
 
     /// Value an option for a firm, choosing its best safety effort (or using `fixed_safety`).
     pub fn value(&self, s: &Scenario, ctx: &DecisionContext, firm: &FirmView, c: &Candidate, fixed_safety: Option<f64>) -> Valued {
+        let mut spill = Vec::new();
+        let terms = self.terms(ctx, firm, c, &mut spill);
+        self.value_with(s, ctx, firm, c, &terms, fixed_safety)
+    }
+
+    /// The option's own nest value e^u per segment, and for an open option that leads the open
+    /// frontier, the spillover growth of rivals' nest values (per segment × horizon quarter,
+    /// written into `spill`).
+    pub fn terms<'a>(&self, ctx: &DecisionContext, firm: &FirmView, c: &Candidate, spill: &'a mut Vec<f64>) -> OptionTerms<'a> {
+        let ds = &self.ds;
+        let mut x = [0.0; SEGMENTS];
+        for (g, xg) in x.iter_mut().enumerate() {
+            *xg = libm::exp(ds.utility(g, c.q, ctx.q_ref, firm.brand, c.mode));
+        }
+        let lead = c.q - ctx.q_open_frontier;
+        if c.mode != Mode::Open || !(lead > 0.0) {
+            return OptionTerms { x, spill: None };
+        }
+        self.spill_factors(ctx, lead, spill);
+        OptionTerms { x, spill: Some(spill) }
+    }
+
+    /// e^{β_g a_h lead} per segment and horizon quarter: rivals closing χ of their gap to a new
+    /// open frontier `lead` above the old one each quarter.
+    pub fn spill_factors(&self, ctx: &DecisionContext, lead: f64, out: &mut Vec<f64>) {
+        out.clear();
+        for g in 0..SEGMENTS {
+            for h in 0..self.horizon {
+                out.push(libm::exp(self.ds.beta[g] * ctx.spill[h] * lead));
+            }
+        }
+    }
+
+    /// e^{mode shift} per segment and mode: a candidate's nest value is
+    /// e^{β_g (q − q_ref) + brand} times this.
+    pub fn mode_factor(&self, g: usize, mode: Mode) -> f64 {
+        self.mode_factor[g][mode.index()]
+    }
+
+    /// e^{−β_g × level step}: the nest value ratio between neighbouring compute levels.
+    pub fn level_ratio(&self, g: usize) -> f64 {
+        self.level_ratio[g]
+    }
+
+    /// Value an option from precomputed terms (see [`DecisionRules::terms`]).
+    pub fn value_with(&self, s: &Scenario, ctx: &DecisionContext, firm: &FirmView, c: &Candidate, terms: &OptionTerms, fixed_safety: Option<f64>) -> Valued {
         let ds = &self.ds;
         let m = &s.market;
         let f = &s.firms;
@@ -199,25 +276,24 @@ impl DecisionRules {
                 rival_pw[g] -= pw[g];
             }
         }
-        let mut x = [0.0; SEGMENTS];
+        let x = terms.x;
         let mut pbar = [0.0; SEGMENTS];
         for g in 0..SEGMENTS {
             rival[g] = rival[g].max(1e-300);
             pbar[g] = if rival_pw[g] > 0.0 { rival_pw[g] / rival[g] } else { ds.price[Mode::Api.index()] };
-            x[g] = libm::exp(ds.utility(g, c.q, ctx.q_ref, firm.brand, c.mode));
         }
         // Open: expected derivatives in the family, and rivals' spillover toward the new frontier.
         let mut family = [1.0; SEGMENTS];
         let mut within = [1.0; SEGMENTS];
-        let lead = if c.mode == Mode::Open { (c.q - ctx.q_open_frontier).max(0.0) } else { 0.0 };
         if c.mode == Mode::Open && ctx.derivative_rate > 0.0 {
             let w = libm::exp(ds.beta[0] * (c.q - ctx.q_ref));
             let p_base = w / (w + ctx.open_weight);
             let expected = ctx.derivative_rate * p_base * self.horizon as f64 * 0.5;
             for g in 0..SEGMENTS {
-                let k = 1.0 + expected * self.derivative_ratio[g];
-                family[g] = libm::pow(k, ds.lambda);
-                within[g] = 1.0 / k;
+                let y = expected * self.derivative_ratio[g];
+                // (1 + y)^λ; for small y its first-order expansion (relative error < λ(1−λ)y²/2).
+                family[g] = if y < 1e-4 { 1.0 + ds.lambda * y } else { libm::exp(ds.lambda * libm::log1p(y)) };
+                within[g] = 1.0 / (1.0 + y);
             }
         }
         let p_own = ds.price[c.mode.index()];
@@ -231,8 +307,8 @@ impl DecisionRules {
             let (disc, dh) = (ctx.disc[h], ctx.demand[h]);
             for g in 0..SEGMENTS {
                 let mut r = rival[g] * ctx.growth[g][h];
-                if lead > 0.0 {
-                    r *= libm::exp(ds.beta[g] * ctx.spill[h] * lead);
+                if let Some(sp) = terms.spill {
+                    r *= sp[g * self.horizon + h];
                 }
                 let xf = x[g] * family[g];
                 let s_fam = xf / (xf + r);

@@ -1,7 +1,7 @@
 //! Step 2 and 3 of a quarter: developers, in keyed random order, train (choosing compute, release
 //! mode and safety effort by a logit over expected profits) or widen access to their current model.
 
-use super::decision::{logit_choice, Candidate, FirmView};
+use super::decision::{logit_choice, Candidate, FirmView, OptionTerms, Valued};
 use super::market::SEGMENTS;
 use super::regulation;
 use super::state::{Archetype, Mode};
@@ -13,8 +13,8 @@ use crate::rng::{Purpose, Stream};
 #[derive(Clone, Copy, Debug)]
 struct Choice {
     profit: f64,
-    /// `None` for "keep the current model".
-    run: Option<(f64, Mode, f64)>,
+    /// `None` for "keep the current model"; else (log10 FLOP, final-run cost, mode, safety).
+    run: Option<(f64, f64, Mode, f64)>,
 }
 
 impl Simulation {
@@ -108,11 +108,10 @@ impl Simulation {
         if max_cost > 0.0 {
             let pflop = ctx.price_per_flop;
             let top = libm::log10(max_cost / pflop);
-            let mut levels: Vec<f64> = (0..s.decision.levels).map(|k| top - s.decision.level_step * k as f64).collect();
-            levels.extend(regulation::threshold_points(&s.regime, pflop).into_iter().filter(|&p| p < top));
-            let lowest = levels.iter().copied().fold(f64::INFINITY, f64::min);
-            for &lf in &levels {
-                let cost = libm::pow(10.0, lf) * pflop;
+            let step = s.decision.level_step;
+            let points: Vec<f64> = regulation::threshold_points(&s.regime, pflop).into_iter().filter(|&p| p < top).collect();
+            let lowest = points.iter().copied().fold(top - step * (s.decision.levels.max(1) - 1) as f64, f64::min);
+            let mut eval = |lf: f64, cost: f64, terms_of: &mut dyn FnMut(Mode, &Candidate) -> Valued| {
                 let q = technology::capability(&s.technology, lf, self.t);
                 let covered = regulation::is_covered(&s.regime, lf, cost);
                 for mode in Mode::ALL {
@@ -123,9 +122,48 @@ impl Simulation {
                         continue;
                     }
                     let c = Candidate { log_flop: lf, cost, q, mode, covered, new: true };
-                    let v = rules.value(s, ctx, &firm, &c, None);
-                    options.push(Choice { profit: v.profit, run: Some((lf, mode, v.safety)) });
+                    let v = terms_of(mode, &c);
+                    options.push(Choice { profit: v.profit, run: Some((lf, cost, mode, v.safety)) });
                 }
+            };
+            // The grid: nest values, costs and spillover factors follow from the level above by
+            // one multiplication each.
+            let q_top = technology::capability(&s.technology, top, self.t);
+            let mut base = [0.0; SEGMENTS];
+            for (g, b) in base.iter_mut().enumerate() {
+                *b = libm::exp(rules.demand_system().beta[g] * (q_top - ctx.q_ref) + firm.brand);
+            }
+            let mut cost = libm::pow(10.0, top) * pflop;
+            let cost_ratio = libm::pow(10.0, -step);
+            let mut spill = Vec::new();
+            let lead_top = q_top - ctx.q_open_frontier;
+            if lead_top > 0.0 {
+                rules.spill_factors(ctx, lead_top, &mut spill);
+            }
+            for k in 0..s.decision.levels {
+                let lf = top - step * k as f64;
+                let leads = lead_top - step * k as f64 > 0.0;
+                eval(lf, cost, &mut |mode, c| {
+                    let mut x = [0.0; SEGMENTS];
+                    for g in 0..SEGMENTS {
+                        x[g] = base[g] * rules.mode_factor(g, mode);
+                    }
+                    let sp = (mode == Mode::Open && leads).then_some(&spill[..]);
+                    rules.value_with(s, ctx, &firm, c, &OptionTerms { x, spill: sp }, None)
+                });
+                for g in 0..SEGMENTS {
+                    base[g] *= rules.level_ratio(g);
+                }
+                cost *= cost_ratio;
+                if leads {
+                    for (f, r) in spill.iter_mut().zip(&ctx.spill_step) {
+                        *f *= r;
+                    }
+                }
+            }
+            for &lf in &points {
+                let cost = libm::pow(10.0, lf) * pflop;
+                eval(lf, cost, &mut |_, c| rules.value(s, ctx, &firm, c, None));
             }
         }
         let profits: Vec<f64> = options.iter().map(|o| o.profit).collect();
@@ -133,14 +171,12 @@ impl Simulation {
         let scale = best.abs().max(firm.yearly_revenue).max(1e6);
         let u = Stream::new(self.seed, Purpose::TrainingChoice, self.t, self.devs[i].id, 0).uniform();
         let pick = logit_choice(&profits, s.decision.tau, scale, u);
-        if let Some((lf, mode, safety)) = options[pick].run {
-            self.train(i, lf, mode, safety, frontier);
+        if let Some((lf, cost, mode, safety)) = options[pick].run {
+            self.train(i, lf, cost, mode, safety, frontier);
         }
     }
 
-    fn train(&mut self, i: usize, log_flop: f64, mode: Mode, safety: f64, frontier: &mut f64) {
-        let pflop = self.ctx.price_per_flop;
-        let cost = libm::pow(10.0, log_flop) * pflop;
+    fn train(&mut self, i: usize, log_flop: f64, cost: f64, mode: Mode, safety: f64, frontier: &mut f64) {
         let q = technology::capability(&self.s.technology, log_flop, self.t);
         let old_nest = self.firm_view(i).replaced_nest;
         let idx = self.add_model(i, log_flop, cost, q, self.t, mode, safety);
