@@ -154,6 +154,12 @@ pub struct Experiment {
     replicates: u32,
     base_runs: Vec<RunMetrics>,
     reform_runs: Vec<RunMetrics>,
+    /// Next replicate index this experiment runs itself, and the step between its indices
+    /// (1, or the number of shards; see `shard`).
+    next: u32,
+    stride: u32,
+    /// Replicates run here (not imported).
+    own_done: u32,
 }
 
 #[wasm_bindgen]
@@ -182,51 +188,141 @@ impl Experiment {
             Some(r) => ensemble::check_pair(&b, r, reps).map_err(js_error)?,
         }
         let reform = r.map(|r| ensemble::paired(&b, &r));
-        Ok(Experiment { baseline: b, reform, replicates: reps, base_runs: Vec::new(), reform_runs: Vec::new() })
+        Ok(Experiment { baseline: b, reform, replicates: reps, base_runs: Vec::new(), reform_runs: Vec::new(), next: 0, stride: 1, own_done: 0 })
     }
 
-    /// Runs to do in all (replicates, twice for a comparison).
+    fn arms(&self) -> u32 {
+        if self.reform.is_some() { 2 } else { 1 }
+    }
+
+    /// Replicates this experiment runs itself: all, or its shard's.
+    fn own_total(&self) -> u32 {
+        let first = self.next - self.own_done * self.stride;
+        if first >= self.replicates { 0 } else { (self.replicates - first - 1) / self.stride + 1 }
+    }
+
+    /// Run only replicates `part`, `part + parts`, `part + 2 parts`, … (to split an experiment
+    /// across `parts` workers). Call before the first `step`; `step`, `done`, `progress`,
+    /// `runsDone` and `runsTotal` then count this shard's runs. Collect the other shards' runs
+    /// with `exportRuns` and `importRuns` before `result`. Bands do not depend on the order of
+    /// replicates, so the merged result is the same as one unsharded experiment's.
+    pub fn shard(&mut self, part: u32, parts: u32) -> Result<(), JsValue> {
+        if parts == 0 || part >= parts {
+            return Err(js_error(FieldError {
+                field: "shard".into(),
+                value: format!("part {part} of {parts}"),
+                allowed: "parts ≥ 1 and part from 0 to parts − 1".into(),
+            }));
+        }
+        if !self.base_runs.is_empty() {
+            return Err(js_error("shard: call before the first step or importRuns"));
+        }
+        self.next = part;
+        self.stride = parts;
+        Ok(())
+    }
+
+    /// The runs present (run here or imported), flattened: for each replicate, the baseline's
+    /// metrics (in `metrics()` order, one value per quarter each), then the reform's.
+    #[wasm_bindgen(js_name = exportRuns)]
+    pub fn export_runs(&self) -> Float64Array {
+        let mut flat = Vec::with_capacity(self.base_runs.len() * self.run_len() * self.arms() as usize);
+        for (k, b) in self.base_runs.iter().enumerate() {
+            for run in std::iter::once(b).chain(self.reform_runs.get(k)) {
+                for c in &run.columns {
+                    flat.extend_from_slice(c);
+                }
+            }
+        }
+        Float64Array::from(&flat[..])
+    }
+
+    /// Add runs exported by another shard of the same experiment (same scenarios and replicates).
+    /// To merge shards, import into one of them, or into an unsharded experiment that then runs
+    /// nothing itself once every replicate is present.
+    #[wasm_bindgen(js_name = importRuns)]
+    pub fn import_runs(&mut self, runs: &[f64]) -> Result<(), JsValue> {
+        let per = self.run_len() * self.arms() as usize;
+        let n = if per == 0 { 0 } else { runs.len() / per };
+        if per == 0 || runs.len() % per != 0 || self.base_runs.len() + n > self.replicates as usize {
+            return Err(js_error(FieldError {
+                field: "importRuns".into(),
+                value: format!("{} values", runs.len()),
+                allowed: format!(
+                    "a multiple of {per} values (one replicate), for at most {} more replicates",
+                    self.replicates as usize - self.base_runs.len()
+                ),
+            }));
+        }
+        let q = self.baseline.simulation.quarters as usize;
+        for pair in runs.chunks_exact(per) {
+            let mut arms = pair.chunks_exact(self.run_len()).map(|r| RunMetrics { columns: r.chunks_exact(q).map(<[f64]>::to_vec).collect() });
+            self.base_runs.extend(arms.next());
+            self.reform_runs.extend(arms.next());
+        }
+        Ok(())
+    }
+
+    /// Values in one run: every metric, one per quarter.
+    fn run_len(&self) -> usize {
+        Metric::ALL.len() * self.baseline.simulation.quarters as usize
+    }
+
+    /// Runs to do in all (replicates, twice for a comparison; a shard's share after `shard`).
     #[wasm_bindgen(getter, js_name = runsTotal)]
     pub fn runs_total(&self) -> u32 {
-        self.replicates * if self.reform.is_some() { 2 } else { 1 }
+        self.own_total() * self.arms()
     }
 
-    /// Runs done so far.
+    /// Runs done so far (by this experiment, not imported).
     #[wasm_bindgen(getter, js_name = runsDone)]
     pub fn runs_done(&self) -> u32 {
-        (self.base_runs.len() + self.reform_runs.len()) as u32
+        self.own_done * self.arms()
     }
 
     /// Fraction done, 0–1.
     pub fn progress(&self) -> f64 {
-        self.runs_done() as f64 / self.runs_total() as f64
+        let total = self.runs_total();
+        if total == 0 { 1.0 } else { self.runs_done() as f64 / total as f64 }
     }
 
-    /// Do up to `max_runs` more runs (at least one); returns true when every run is done.
+    /// Do up to `max_runs` more runs (at least one); returns true when every run is done (every
+    /// run of its shard after `shard`).
     pub fn step(&mut self, max_runs: u32) -> bool {
         for _ in 0..max_runs.max(1) {
-            let i = self.base_runs.len() as u32;
-            if i >= self.replicates {
+            let i = self.next;
+            if self.done() {
                 break;
             }
             self.base_runs.push(ensemble::run_replicate(&self.baseline, i));
             if let Some(r) = &self.reform {
                 self.reform_runs.push(ensemble::run_replicate(r, i));
             }
+            self.next += self.stride;
+            self.own_done += 1;
         }
-        self.base_runs.len() as u32 >= self.replicates
+        self.done()
     }
 
-    /// Whether every run is done.
+    /// Whether every run is done (every run of its shard after `shard`), or every replicate's
+    /// runs are present (after `importRuns`).
     pub fn done(&self) -> bool {
-        self.base_runs.len() as u32 >= self.replicates
+        self.next >= self.replicates || self.base_runs.len() >= self.replicates as usize
     }
 
     /// The result, finishing any runs still to do: `{version, quarters, years, replicates,
     /// baseline: {scenario, metrics}, reform?, difference?}`, where `metrics.NAME.STAT` is a
     /// `Float64Array` (NaN where a quarter has no value).
+    /// After `shard`, every other shard's runs must have been imported first.
     pub fn result(&mut self) -> Result<JsValue, JsValue> {
         while !self.step(64) {}
+        if self.base_runs.len() < self.replicates as usize {
+            return Err(js_error(FieldError {
+                field: "replicates".into(),
+                value: format!("{} of {} present", self.base_runs.len(), self.replicates),
+                allowed: "every replicate: import the other shards' runs (importRuns) before result()".into(),
+            }));
+        }
         let o = Object::new();
         set(&o, "version", &JsValue::from_str(crate::report::VERSION));
         let quarters: Array = self.baseline.quarter_labels().iter().map(|q| JsValue::from_str(q)).collect();
