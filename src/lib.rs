@@ -15,7 +15,8 @@
 //! - [`rng`]: keyed randomness (SplitMix64);
 //! - [`metrics`]: per-quarter outputs, kept as columns;
 //! - [`ensemble`]: replicates, bands, baseline-against-reform comparisons;
-//! - [`report`]: the JSON and CSV shapes of results.
+//! - [`report`]: the JSON and CSV shapes of results;
+//! - [`analysis`]: paired effects, calibration targets.
 //!
 //! The model never knows it runs in a browser: only `wasm` (built for wasm32) touches JavaScript.
 //!
@@ -28,6 +29,7 @@
 //! assert_eq!(hhi.mean.len(), 8);
 //! ```
 
+pub mod analysis;
 pub mod ensemble;
 pub mod metrics;
 pub mod model;

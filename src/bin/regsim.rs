@@ -52,6 +52,16 @@ mod cli {
             #[command(flatten)]
             common: Common,
         },
+        /// Measure the calibration targets (MODEL.md §6.1) on the baseline and print them as a
+        /// Markdown table; exit code 1 when one is not met.
+        Calibrate {
+            /// Number of replicates.
+            #[arg(long, default_value_t = 64)]
+            replicates: u32,
+            /// Override a field of the baseline (repeatable), to explore calibrations.
+            #[arg(long = "set", value_name = "KEY=VALUE")]
+            set: Vec<String>,
+        },
         /// Compare a reform against a baseline with common random numbers.
         Compare {
             /// Baseline preset.
@@ -158,6 +168,19 @@ mod cli {
                 emit(&out)
             }
             Command::Params { format } => emit(&params(format)),
+            Command::Calibrate { replicates, set } => {
+                let mut s = scenario::preset_or_error("none")?;
+                for kv in &set {
+                    s = scenario::apply_set(&s, kv)?;
+                }
+                let targets = regsim::analysis::calibration_targets_of(&s, replicates)?;
+                emit(&regsim::analysis::targets_markdown(&targets))?;
+                let missed = targets.iter().filter(|t| !t.met()).count();
+                if missed > 0 {
+                    return Err(Failure(1, format!("{missed} of {} calibration targets not met", targets.len())));
+                }
+                Ok(())
+            }
             Command::Run { preset, common } => {
                 let s = build(&preset, &common, &[])?;
                 let reps = common.replicates.unwrap_or(s.simulation.replicates);
