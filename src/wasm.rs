@@ -31,28 +31,187 @@ fn set(obj: &Object, key: &str, value: &JsValue) {
     let _ = Reflect::set(obj, &JsValue::from_str(key), value);
 }
 
-/// Read a scenario from a JS value; an error names the path of the offending field.
-fn parse(value: JsValue, what: &str) -> Result<Scenario, ScenarioError> {
-    if value.is_undefined() || value.is_null() {
-        return Err(ScenarioError(vec![FieldError {
-            field: what.into(),
-            value: if value.is_null() { "null".into() } else { "undefined".into() },
-            allowed: "a scenario object (see defaultScenario())".into(),
-        }]));
+/// A JS value as an error message shows it: `"forty"`, `NaN`, `1000000000`, `null`, `an array`.
+fn describe(v: &JsValue) -> String {
+    if let Some(s) = v.as_string() {
+        let quoted = format!("{s:?}");
+        return if quoted.chars().count() > 60 { format!("{}…", quoted.chars().take(60).collect::<String>()) } else { quoted };
     }
-    let de = serde_wasm_bindgen::Deserializer::from(value);
-    serde_path_to_error::deserialize::<_, Scenario>(de).map_err(|e| {
-        let path = e.path().to_string();
-        let field = if path == "." { what.to_string() } else { format!("{what}.{path}") };
-        ScenarioError(vec![FieldError { field, value: "this value".into(), allowed: e.inner().to_string() }])
+    if let Some(x) = v.as_f64() {
+        return if x.is_nan() {
+            "NaN".into()
+        } else if x.is_infinite() {
+            if x > 0.0 { "Infinity".into() } else { "-Infinity".into() }
+        } else {
+            format!("{x}")
+        };
+    }
+    if let Some(b) = v.as_bool() {
+        return b.to_string();
+    }
+    if v.is_null() {
+        "null".into()
+    } else if v.is_undefined() {
+        "undefined".into()
+    } else if Array::is_array(v) {
+        "an array".into()
+    } else if v.is_function() {
+        "a function".into()
+    } else if v.is_object() {
+        "an object".into()
+    } else {
+        format!("a value of type {}", v.js_typeof().as_string().unwrap_or_default())
+    }
+}
+
+fn is_plain_object(v: &JsValue) -> bool {
+    v.is_object() && !Array::is_array(v) && !v.is_function()
+}
+
+/// The largest whole number an integer field's type holds (u32, or u64 kept exact in JS).
+fn integer_limit(path: &str) -> f64 {
+    scenario::spec::find(path).map_or(u32::MAX as f64, |s| s.max.max(u32::MAX as f64))
+}
+
+fn is_whole(v: &JsValue, limit: f64) -> bool {
+    v.as_f64().is_some_and(|x| x.is_finite() && x.fract() == 0.0 && x >= 0.0 && x <= limit)
+}
+
+/// What a field allows, from the parameter table (or, for fields outside it, from its type).
+fn allowed(path: &str, default: &serde_json::Value) -> String {
+    use scenario::spec::Kind;
+    use serde_json::Value;
+    if let Some(s) = scenario::spec::find(path) {
+        let range = |what: &str| format!("{what} from {} to {}", s.min, s.max);
+        return match &s.kind {
+            Kind::Number => range("a finite number"),
+            Kind::Integer => range("a whole number"),
+            Kind::OptionalNumber => format!("{}, or null for none", range("a finite number")),
+            Kind::Bool => "true or false".into(),
+            Kind::Choice { options } => format!("one of {}", options.iter().map(|o| format!("{o:?}")).collect::<Vec<_>>().join(", ")),
+        };
+    }
+    match default {
+        Value::Object(fields) => format!("an object with fields {}", fields.keys().cloned().collect::<Vec<_>>().join(", ")),
+        Value::String(_) => "a string".into(),
+        Value::Bool(_) => "true or false".into(),
+        Value::Number(n) if n.is_u64() => format!("a whole number from 0 to {}", u32::MAX),
+        Value::Number(_) => "a number".into(),
+        _ => "a number, or null for none".into(),
+    }
+}
+
+/// Whether a leaf value has the type its field needs. Ranges are left to `scenario::validate`,
+/// which reports them with the field's allowed range (NaN included); what fails here could not be
+/// deserialised at all.
+fn leaf_ok(v: &JsValue, path: &str, default: &serde_json::Value) -> bool {
+    use scenario::spec::Kind;
+    use serde_json::Value;
+    match scenario::spec::find(path).map(|s| &s.kind) {
+        Some(Kind::Number) => v.as_f64().is_some(),
+        Some(Kind::OptionalNumber) => v.is_null() || v.as_f64().is_some(),
+        Some(Kind::Integer) => is_whole(v, integer_limit(path)),
+        Some(Kind::Bool) => v.as_bool().is_some(),
+        Some(Kind::Choice { options }) => v.as_string().is_some_and(|s| options.contains(&s.as_str())),
+        None => match default {
+            Value::Bool(_) => v.as_bool().is_some(),
+            Value::String(_) => v.as_string().is_some(),
+            Value::Number(n) if n.is_u64() => is_whole(v, integer_limit(path)),
+            Value::Number(_) => v.as_f64().is_some(),
+            Value::Null => v.is_null() || v.as_f64().is_some(),
+            _ => false,
+        },
+    }
+}
+
+/// Copy a JS object field by field against the default scenario's shape, leaving out (so that
+/// they take their defaults) and reporting every unknown field and every value of the wrong type.
+/// serde-wasm-bindgen alone would ignore unknown fields and stop at the first wrong one.
+fn sanitize(obj: &Object, shape: &serde_json::Map<String, serde_json::Value>, prefix: &str, errors: &mut Vec<FieldError>) -> Object {
+    let out = Object::new();
+    for key in Object::keys(obj).iter() {
+        let Some(k) = key.as_string() else { continue };
+        let path = if prefix.is_empty() { k.clone() } else { format!("{prefix}.{k}") };
+        let Some(default) = shape.get(&k) else {
+            let value = Reflect::get(obj, &key).map_or_else(|_| "a value".into(), |v| describe(&v));
+            let known = shape.keys().cloned().collect::<Vec<_>>().join(", ");
+            errors.push(FieldError { field: path, value, allowed: format!("a known field: one of {known}") });
+            continue;
+        };
+        let v = match Reflect::get(obj, &key) {
+            Ok(v) if v.is_undefined() => continue, // missing: takes its default
+            Ok(v) => v,
+            Err(_) => {
+                errors.push(FieldError { field: path.clone(), value: "a value that cannot be read".into(), allowed: allowed(&path, default) });
+                continue;
+            }
+        };
+        match default {
+            serde_json::Value::Object(fields) if is_plain_object(&v) => {
+                set(&out, &k, &sanitize(v.unchecked_ref(), fields, &path, errors).into());
+            }
+            _ if !default.is_object() && leaf_ok(&v, &path, default) => set(&out, &k, &v),
+            _ => errors.push(FieldError { field: path.clone(), value: describe(&v), allowed: allowed(&path, default) }),
+        }
+    }
+    out
+}
+
+/// Read a scenario from a JS value (missing fields take defaults). Returns the scenario, with any
+/// unknown or wrongly typed field left at its default, and the problems found; `None` when the
+/// value is not a scenario object at all. `what` names the value in an error about it as a whole.
+fn read(value: &JsValue, what: &str) -> (Option<Scenario>, Vec<FieldError>) {
+    if !is_plain_object(value) {
+        let e = FieldError { field: what.into(), value: describe(value), allowed: "a scenario object (see defaultScenario())".into() };
+        return (None, vec![e]);
+    }
+    let serde_json::Value::Object(shape) = serde_json::to_value(Scenario::default()).unwrap_or_default() else {
+        return (None, vec![FieldError { field: what.into(), value: "a scenario".into(), allowed: "a scenario object".into() }]);
+    };
+    let mut errors = Vec::new();
+    let clean: JsValue = sanitize(value.unchecked_ref(), &shape, "", &mut errors).into();
+    match serde_path_to_error::deserialize::<_, Scenario>(serde_wasm_bindgen::Deserializer::from(clean.clone())) {
+        Ok(s) => (Some(s), errors),
+        Err(e) => {
+            // Not expected after `sanitize`; reported all the same, never a panic.
+            let path = e.path().to_string();
+            let field = if path == "." { what.to_string() } else { path };
+            let value = field.split('.').try_fold(clean, |v, k| Reflect::get(&v, &JsValue::from_str(k))).map_or_else(|_| "this value".into(), |v| describe(&v));
+            errors.push(FieldError { field, value, allowed: e.inner().to_string().trim_start_matches("Error: ").to_string() });
+            (None, errors)
+        }
+    }
+}
+
+/// Read and validate a scenario: the scenario, or every problem with it at once.
+fn checked(value: &JsValue, what: &str) -> Result<Scenario, Vec<FieldError>> {
+    let (s, mut errors) = read(value, what);
+    if let Some(s) = &s {
+        for e in scenario::validate(s) {
+            if !errors.iter().any(|x| x.field == e.field) {
+                errors.push(e);
+            }
+        }
+    }
+    match s {
+        Some(s) if errors.is_empty() => Ok(s),
+        _ => Err(errors),
+    }
+}
+
+/// Prefix the fields of errors about one arm of a comparison (`reform.simulation.quarters`).
+fn in_arm(arm: &str, errors: Vec<FieldError>) -> impl Iterator<Item = FieldError> + '_ {
+    errors.into_iter().map(move |mut e| {
+        if e.field != arm {
+            e.field = format!("{arm}.{}", e.field);
+        }
+        e
     })
 }
 
-/// Parse and validate; every problem at once, in the thrown message.
+/// Read and validate; every problem at once, in the thrown message.
 fn parse_valid(value: JsValue, what: &str) -> Result<Scenario, JsValue> {
-    let s = parse(value, what).map_err(js_error)?;
-    let errors = scenario::validate(&s);
-    if errors.is_empty() { Ok(s) } else { Err(js_error(ScenarioError(errors))) }
+    checked(&value, what).map_err(|e| js_error(ScenarioError(e)))
 }
 
 /// Preset names, in menu order.
@@ -102,11 +261,7 @@ pub fn metrics() -> Array {
 /// Every problem with a scenario as `[{field, value, allowed}]`; empty when it is valid.
 #[wasm_bindgen(js_name = validateScenario)]
 pub fn validate_scenario(value: JsValue) -> Result<JsValue, JsValue> {
-    let errors = match parse(value, "scenario") {
-        Ok(s) => scenario::validate(&s),
-        Err(e) => e.0,
-    };
-    to_js(&errors)
+    to_js(&checked(&value, "scenario").err().unwrap_or_default())
 }
 
 /// The largest replicate count an experiment accepts.
@@ -170,18 +325,35 @@ impl Experiment {
     #[wasm_bindgen(constructor)]
     pub fn new(baseline: JsValue, reform: JsValue, replicates: Option<f64>) -> Result<Experiment, JsValue> {
         let single = reform.is_null() || reform.is_undefined();
-        let b = parse(baseline, "baseline").map_err(js_error)?;
-        let r = if single { None } else { Some(parse(reform, "reform").map_err(js_error)?) };
+        // Every problem with either scenario and the replicate count, at once; in a comparison,
+        // fields are prefixed with their arm (`reform.simulation.quarters`).
+        let mut errors = Vec::new();
+        let b = checked(&baseline, if single { "scenario" } else { "baseline" });
+        let r = if single { None } else { Some(checked(&reform, "reform")) };
+        match (&b, single) {
+            (Err(e), true) => errors.extend(e.iter().cloned()),
+            (Err(e), false) => errors.extend(in_arm("baseline", e.clone())),
+            _ => {}
+        }
+        if let Some(Err(e)) = &r {
+            errors.extend(in_arm("reform", e.clone()));
+        }
         let reps = match replicates {
-            None => b.simulation.replicates,
+            None => b.as_ref().map_or(1, |b| b.simulation.replicates),
             Some(x) if x.is_finite() && x.fract() == 0.0 && x >= 1.0 && x <= scenario::MAX_REPLICATES as f64 => x as u32,
             Some(x) => {
-                return Err(js_error(FieldError {
+                errors.push(FieldError {
                     field: "replicates".into(),
-                    value: format!("{x}"),
+                    value: describe(&JsValue::from_f64(x)),
                     allowed: format!("a whole number from 1 to {}", scenario::MAX_REPLICATES),
-                }))
+                });
+                1
             }
+        };
+        let (b, r) = match (b, r) {
+            (Ok(b), None) if errors.is_empty() => (b, None),
+            (Ok(b), Some(Ok(r))) if errors.is_empty() => (b, Some(r)),
+            _ => return Err(js_error(ScenarioError(errors))),
         };
         match &r {
             None => ensemble::check(&b, reps).map_err(js_error)?,
@@ -359,7 +531,8 @@ pub fn run_ensemble(scenario: JsValue, replicates: Option<f64>) -> Result<JsValu
 #[wasm_bindgen(js_name = runComparison)]
 pub fn run_comparison(baseline: JsValue, reform: JsValue, replicates: Option<f64>) -> Result<JsValue, JsValue> {
     if reform.is_null() || reform.is_undefined() {
-        return Err(js_error("reform: undefined is not allowed; expected a scenario object (see preset())"));
+        let e = FieldError { field: "reform".into(), value: describe(&reform), allowed: "a scenario object (see preset())".into() };
+        return Err(js_error(e));
     }
     Experiment::new(baseline, reform, replicates)?.result()
 }

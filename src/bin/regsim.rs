@@ -91,19 +91,19 @@ mod cli {
         #[arg(long, value_name = "FILE.json")]
         scenario: Option<PathBuf>,
         /// Number of replicates (default: the scenario's, 32).
-        #[arg(long, value_name = "N")]
+        #[arg(long, value_name = "N", allow_negative_numbers = true)]
         replicates: Option<u32>,
         /// Scenario seed.
-        #[arg(long, value_name = "S")]
+        #[arg(long, value_name = "S", allow_negative_numbers = true)]
         seed: Option<u64>,
         /// Horizon in quarters (at most 200).
-        #[arg(long, value_name = "Q")]
+        #[arg(long, value_name = "Q", allow_negative_numbers = true)]
         quarters: Option<u32>,
         /// Output format.
         #[arg(long, value_enum, default_value_t = Format::Json)]
         format: Format,
         /// Threads to run replicates on (default: every core).
-        #[arg(long, value_name = "N")]
+        #[arg(long, value_name = "N", allow_negative_numbers = true)]
         threads: Option<usize>,
     }
 

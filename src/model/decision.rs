@@ -171,7 +171,7 @@ impl DecisionRules {
             discount: s.decision.discount,
             found_below,
             pays,
-            liability: r.liability_rule != LiabilityRule::None || regulation::has_penalty(r),
+            liability: regulation::liability_applies(r),
             mu,
             sigma,
             p_actionable,
@@ -347,9 +347,9 @@ impl DecisionRules {
         }
         // Expected liability, linear in (1 − ε s) and in the court's verdict for each effort.
         let liable = self.liability && c.covered;
+        let cap = firm.capital.max(0.0);
         let (own_rate, der_rate, per_harm, per_penalty) = if liable {
             let hz = &s.harms;
-            let cap = firm.capital.max(0.0);
             let scale = ctx.lambda0 * libm::pow(10.0, hz.capability_elasticity * (c.q - ctx.q0)) * self.p_actionable;
             let misuse = match c.mode {
                 Mode::Closed => hz.misuse_closed,
@@ -380,7 +380,8 @@ impl DecisionRules {
             }
             if liable {
                 let incidents = own_rate * (1.0 - eff * e) + der_rate * (1.0 - eff_open * e);
-                p -= incidents * (per_harm * self.pays[i] + per_penalty * self.found_below[i]);
+                // Over the horizon a firm cannot pay more than it has (judgment-proof).
+                p -= (incidents * (per_harm * self.pays[i] + per_penalty * self.found_below[i])).min(cap);
             }
             p
         };
@@ -398,7 +399,7 @@ impl DecisionRules {
                     let mut p = base;
                     if liable {
                         let incidents = own_rate * (1.0 - eff * e) + der_rate * (1.0 - eff_open * e);
-                        p -= incidents * (per_harm * pays + per_penalty * fb);
+                        p -= (incidents * (per_harm * pays + per_penalty * fb)).min(cap);
                     }
                     p
                 }

@@ -41,8 +41,8 @@ impl Severity {
         let h = &s.harms;
         let r = &s.regime;
         let (mu, sigma) = (libm::log(h.severity_median), h.severity_sigma);
-        let liability = r.liability_rule != LiabilityRule::None || regulation::has_penalty(r);
-        let split = if liability && r.harm_floor < h.critical_harm { r.harm_floor } else { h.critical_harm };
+        // Harms below the floor can never be charged, so they need not be drawn one by one.
+        let split = if regulation::liability_applies(r) && r.harm_floor < h.critical_harm { r.harm_floor } else { h.critical_harm };
         if split <= 0.0 {
             return Severity { mu, sigma, p_tail: 1.0, body_mean: 0.0 };
         }
@@ -122,8 +122,8 @@ impl Simulation {
         let r = self.s.regime.clone();
         let sev = self.severity.clone();
         let demand_factor = libm::pow(self.demand[self.t as usize] / self.s.market.demand0, h.demand_elasticity);
-        let liability = r.liability_rule != LiabilityRule::None;
-        let penalties = regulation::has_penalty(&r);
+        let liability = regulation::liability_applies(&r);
+        let penalties = regulation::penalties_fire(&r);
         for e in self.exposures() {
             let lambda = self.lambda0 * e.share * demand_factor * hazard(&h, e.mode, e.q, self.q0, e.safety);
             let n_body = Stream::new(self.seed, Purpose::Incidents, self.t, e.key, 0).poisson(lambda * (1.0 - sev.p_tail));
@@ -138,7 +138,7 @@ impl Simulation {
                 if harm >= h.critical_harm {
                     self.totals.critical += 1.0;
                 }
-                if e.responsible == Responsible::Nobody || harm < r.harm_floor || !(liability || penalties) {
+                if e.responsible == Responsible::Nobody || harm < r.harm_floor || !liability {
                     continue;
                 }
                 let found_below = if r.liability_rule == LiabilityRule::Negligence || penalties {

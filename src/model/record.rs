@@ -26,17 +26,15 @@ impl Simulation {
         // Owners' shares of use: developers (all their versions on the market) and derivatives.
         let mut dev_share = vec![0.0; self.devs.len()];
         let mut open_use = 0.0;
+        // Shares as the market cleared this quarter, including products of firms that exited after.
         for (v, m) in self.models.iter().enumerate() {
-            if m.on_market {
-                let s = self.market.model_share[v];
-                dev_share[m.owner] += s;
-                if m.mode == Mode::Open {
-                    open_use += s;
-                }
+            let s = self.market.model_share.get(v).copied().unwrap_or(0.0);
+            dev_share[m.owner] += s;
+            if m.mode == Mode::Open {
+                open_use += s;
             }
         }
-        let deriv_share: Vec<f64> =
-            self.derivs.iter().enumerate().map(|(k, d)| if d.alive { self.market.derivative_share[k] } else { 0.0 }).collect();
+        let deriv_share: Vec<f64> = (0..self.derivs.len()).map(|k| self.market.derivative_share.get(k).copied().unwrap_or(0.0)).collect();
         open_use += deriv_share.iter().sum::<f64>();
         let hhi_of = |shares: &[f64]| shares.iter().map(|s| (100.0 * s) * (100.0 * s)).sum::<f64>();
         let hhi = hhi_of(&dev_share) + hhi_of(&deriv_share);

@@ -55,7 +55,6 @@ pub fn is_bunched(r: &Regime, log_flop: f64, cost: f64) -> bool {
 /// Whether the regime attaches any consequence to being a covered developer.
 pub fn has_duties(r: &Regime) -> bool {
     r.compliance_fixed > 0.0 || r.compliance_var > 0.0 || r.liability_rule != LiabilityRule::None
-        || r.penalty_fixed > 0.0 || r.penalty_frac_cost > 0.0 || r.penalty_turnover > 0.0
 }
 
 /// The fine-tune spend at which a derivative of a base with `base_log_flop` would be reclassified
@@ -90,10 +89,27 @@ pub fn penalty(r: &Regime, final_run_cost: f64, yearly_revenue: f64, earlier_vio
     r.penalty_fixed.max(frac * final_run_cost).max(r.penalty_turnover * yearly_revenue)
 }
 
-/// Whether the regime has any penalty at all (so that court draws are needed even under strict
-/// liability).
-pub fn has_penalty(r: &Regime) -> bool {
-    r.penalty_fixed > 0.0 || r.penalty_frac_cost > 0.0 || r.penalty_frac_cost_repeat > 0.0 || r.penalty_turnover > 0.0
+/// Whether penalties can fire: they punish an actionable harm caused below due care, so they need
+/// a liability rule. Under regimes of duties only (SB 53, the EU AI Act) covered firms are assumed
+/// to comply, so their penalties never fire.
+pub fn penalties_fire(r: &Regime) -> bool {
+    r.liability_rule != LiabilityRule::None
+        && (r.penalty_fixed > 0.0 || r.penalty_frac_cost > 0.0 || r.penalty_frac_cost_repeat > 0.0 || r.penalty_turnover > 0.0)
+}
+
+/// Whether any model can be covered at all (every threshold the rule uses is finite).
+pub fn can_cover(r: &Regime) -> bool {
+    match r.cover_rule {
+        CoverRule::All => true,
+        CoverRule::And => r.cover_log_flop.is_some() && r.cover_cost.is_some(),
+        CoverRule::Or => r.cover_log_flop.is_some() || r.cover_cost.is_some(),
+        CoverRule::ComputeOnly => r.cover_log_flop.is_some(),
+    }
+}
+
+/// Whether anyone can ever be made to pay for a harm.
+pub fn liability_applies(r: &Regime) -> bool {
+    r.liability_rule != LiabilityRule::None && can_cover(r)
 }
 
 #[cfg(test)]

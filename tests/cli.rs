@@ -1,0 +1,146 @@
+//! The CLI is a public interface: its commands, its JSON and CSV, and its errors (exit code 2,
+//! one line naming the field, never a panic).
+
+use std::process::{Command, Output};
+
+fn regsim(args: &[&str]) -> Output {
+    Command::new(env!("CARGO_BIN_EXE_regsim")).args(args).output().expect("the binary runs")
+}
+
+fn stdout(o: &Output) -> String {
+    String::from_utf8_lossy(&o.stdout).into_owned()
+}
+
+fn stderr(o: &Output) -> String {
+    String::from_utf8_lossy(&o.stderr).into_owned()
+}
+
+#[test]
+fn presets_lists_one_name_a_line() {
+    let o = regsim(&["presets"]);
+    assert!(o.status.success());
+    assert_eq!(stdout(&o).lines().collect::<Vec<_>>(), regsim::scenario::PRESET_NAMES.to_vec());
+}
+
+#[test]
+fn compare_prints_the_documented_json_with_every_metric() {
+    let o = regsim(&["compare", "--baseline", "none", "--reform", "sb1047", "--replicates", "32", "--format", "json"]);
+    assert!(o.status.success(), "{}", stderr(&o));
+    let v: serde_json::Value = serde_json::from_str(&stdout(&o)).expect("valid JSON");
+    assert!(v["version"].is_string());
+    for arm in ["baseline", "reform", "difference"] {
+        let a = &v[arm];
+        assert_eq!(a["quarters"].as_array().unwrap().len(), 40, "{arm}");
+        assert_eq!(a["quarters"][0], "2025Q1");
+        assert!(a["scenario"].is_object(), "{arm}");
+        for &m in regsim::metrics::Metric::ALL {
+            for stat in regsim::ensemble::STATS {
+                let series = a["metrics"][m.name()][stat].as_array().unwrap_or_else(|| panic!("{arm}.{}.{stat}", m.name()));
+                assert_eq!(series.len(), 40, "{arm}.{}.{stat}", m.name());
+            }
+        }
+    }
+    assert_eq!(v["reform"]["scenario"]["label"], "sb1047");
+    assert_eq!(v["baseline"]["scenario"]["simulation"]["replicates"], 32);
+    // Compliance is only spent under the reform, so the paired difference is positive.
+    let d = v["difference"]["metrics"]["compliance_spend_usd"]["mean"].as_array().unwrap();
+    assert!(d.iter().filter_map(|x| x.as_f64()).sum::<f64>() > 0.0);
+}
+
+#[test]
+fn run_prints_csv_with_a_row_per_quarter() {
+    let o = regsim(&["run", "--preset", "sb53", "--replicates", "4", "--quarters", "12", "--format", "csv", "--set", "regime.compliance_fixed=2e6"]);
+    assert!(o.status.success(), "{}", stderr(&o));
+    let text = stdout(&o);
+    let lines: Vec<&str> = text.lines().collect();
+    assert_eq!(lines.len(), 13);
+    assert!(lines[0].starts_with("quarter,hhi_mean,hhi_p5,"));
+    let cols = lines[0].split(',').count();
+    assert!(lines[1..].iter().all(|l| l.split(',').count() == cols));
+    assert!(lines[1].starts_with("2025Q1,"));
+}
+
+#[test]
+fn results_do_not_depend_on_the_thread_count() {
+    let a = regsim(&["run", "--preset", "sb1047", "--replicates", "6", "--threads", "1"]);
+    let b = regsim(&["run", "--preset", "sb1047", "--replicates", "6", "--threads", "3"]);
+    assert!(a.status.success() && b.status.success());
+    assert_eq!(stdout(&a), stdout(&b));
+}
+
+#[test]
+fn scenario_files_are_laid_over_the_preset() {
+    let dir = std::env::temp_dir().join(format!("regsim-cli-{}", std::process::id()));
+    std::fs::create_dir_all(&dir).unwrap();
+    let file = dir.join("s.json");
+    std::fs::write(&file, r#"{"regime": {"compliance_fixed": 3e6}, "simulation": {"quarters": 8}}"#).unwrap();
+    let o = regsim(&["run", "--preset", "sb1047", "--scenario", file.to_str().unwrap(), "--replicates", "2"]);
+    assert!(o.status.success(), "{}", stderr(&o));
+    let v: serde_json::Value = serde_json::from_str(&stdout(&o)).unwrap();
+    assert_eq!(v["scenario"]["regime"]["compliance_fixed"], 3e6);
+    assert_eq!(v["scenario"]["regime"]["cover_cost"], 1e8, "the rest of the preset stays");
+    assert_eq!(v["quarters"].as_array().unwrap().len(), 8);
+    assert_eq!(v["scenario"]["label"], "custom (based on sb1047)");
+}
+
+/// Bad input: exit code 2, exactly one line on stderr that names the field, no panic.
+fn assert_rejected(args: &[&str], names: &str) {
+    let o = regsim(args);
+    let err = stderr(&o);
+    assert_eq!(o.status.code(), Some(2), "{args:?}: {err}");
+    assert_eq!(err.trim_end().lines().count(), 1, "{args:?}: {err}");
+    assert!(err.contains(names), "{args:?} should name {names}: {err}");
+    assert!(!err.contains("panicked") && !err.contains("RUST_BACKTRACE"), "{err}");
+    assert!(stdout(&o).is_empty());
+}
+
+#[test]
+fn bad_input_gives_exit_code_2_and_one_line_naming_the_field() {
+    assert_rejected(&["run", "--preset", "sb1048"], "preset");
+    assert_rejected(&["compare", "--reform", "nope"], "preset");
+    assert_rejected(&["run", "--set", "market.beta_frontier=high"], "market.beta_frontier");
+    assert_rejected(&["run", "--set", "market.nope=1"], "market.nope");
+    assert_rejected(&["run", "--set", "regime.due_care=2"], "regime.due_care");
+    assert_rejected(&["run", "--set", "nonsense"], "--set");
+    assert_rejected(&["run", "--set", "market.demand0=nan"], "market.demand0");
+    assert_rejected(&["run", "--replicates", "0"], "simulation.replicates");
+    assert_rejected(&["run", "--replicates", "100000"], "simulation.replicates");
+    assert_rejected(&["run", "--replicates", "abc"], "--replicates");
+    assert_rejected(&["run", "--quarters", "500"], "simulation.quarters");
+    assert_rejected(&["run", "--seed", "-3"], "--seed");
+    assert_rejected(&["run", "--seed", "18446744073709551615"], "simulation.seed");
+    assert_rejected(&["run", "--format", "xml"], "--format");
+    assert_rejected(&["run", "--threads", "0"], "--threads");
+    assert_rejected(&["run", "--scenario", "/nonexistent/s.json"], "--scenario");
+    assert_rejected(&["frobnicate"], "frobnicate");
+    assert_rejected(&["compare", "--baseline", "none", "--reform", "sb1047", "--reform-set", "simulation.quarters=20"], "simulation.quarters");
+}
+
+#[test]
+fn bad_scenario_files_name_the_field() {
+    let dir = std::env::temp_dir().join(format!("regsim-cli-bad-{}", std::process::id()));
+    std::fs::create_dir_all(&dir).unwrap();
+    let cases = [
+        ("not json", "--scenario"),
+        (r#"{"market": {"beta_frontier": "high"}}"#, "market.beta_frontier"),
+        (r#"{"market": {"betta": 1}}"#, "market.betta"),
+        (r#"{"simulation": {"quarters": 1000}}"#, "simulation.quarters"),
+        (r#"[1, 2]"#, "scenario"),
+    ];
+    for (i, (text, names)) in cases.iter().enumerate() {
+        let file = dir.join(format!("bad{i}.json"));
+        std::fs::write(&file, text).unwrap();
+        assert_rejected(&["run", "--scenario", file.to_str().unwrap()], names);
+    }
+}
+
+#[test]
+fn help_and_params_work() {
+    let o = regsim(&["--help"]);
+    assert!(o.status.success());
+    assert!(stdout(&o).contains("compare"));
+    let o = regsim(&["params", "--format", "json"]);
+    assert!(o.status.success());
+    let v: serde_json::Value = serde_json::from_str(&stdout(&o)).unwrap();
+    assert!(v.as_array().unwrap().iter().any(|p| p["path"] == "regime.cover_cost"));
+}
