@@ -51,7 +51,7 @@ metrics! {
     Exits => "exits", "Developers exiting in the quarter";
     LiabilityBankruptcies => "liability_bankruptcies", "Developers whose liability exhausted their capital in the quarter";
     Bunching => "bunching", "Training runs within 10% below an active coverage threshold (compute or cost)";
-    SafetyLarge => "safety_large", "Mean safety effort of frontier labs' and big tech's current models, 0–1";
+    SafetyLarge => "safety_large", "Mean safety effort of frontier labs' and big tech's current models, 0–1 (missing when none)";
     SafetySmall => "safety_small", "Mean safety effort of startups' current models, 0–1 (missing when none)";
 }
 

@@ -41,7 +41,7 @@ fn describe(v: &JsValue) -> String {
         return if x.is_nan() {
             "NaN".into()
         } else if x.is_infinite() {
-            if x > 0.0 { "Infinity".into() } else { "-Infinity".into() }
+            if x > 0.0 { "inf".into() } else { "-inf".into() } // as scenario::validate writes them
         } else {
             format!("{x}")
         };
@@ -124,11 +124,11 @@ fn leaf_ok(v: &JsValue, path: &str, default: &serde_json::Value) -> bool {
     }
 }
 
-/// Copy a JS object field by field against the default scenario's shape, leaving out (so that
-/// they take their defaults) and reporting every unknown field and every value of the wrong type.
-/// serde-wasm-bindgen alone would ignore unknown fields and stop at the first wrong one.
-fn sanitize(obj: &Object, shape: &serde_json::Map<String, serde_json::Value>, prefix: &str, errors: &mut Vec<FieldError>) -> Object {
-    let out = Object::new();
+/// Lay a JS object over `target` (the default scenario as a JS object) field by field, checked
+/// against the default scenario's shape: every unknown field and every value of the wrong type is
+/// reported and left out, so it keeps its default. serde-wasm-bindgen alone would ignore unknown
+/// fields, stop at the first wrong one, and reject a partial developer archetype.
+fn overlay(obj: &Object, target: &Object, shape: &serde_json::Map<String, serde_json::Value>, prefix: &str, errors: &mut Vec<FieldError>) {
     for key in Object::keys(obj).iter() {
         let Some(k) = key.as_string() else { continue };
         let path = if prefix.is_empty() { k.clone() } else { format!("{prefix}.{k}") };
@@ -139,7 +139,7 @@ fn sanitize(obj: &Object, shape: &serde_json::Map<String, serde_json::Value>, pr
             continue;
         };
         let v = match Reflect::get(obj, &key) {
-            Ok(v) if v.is_undefined() => continue, // missing: takes its default
+            Ok(v) if v.is_undefined() => continue, // missing: keeps its default
             Ok(v) => v,
             Err(_) => {
                 errors.push(FieldError { field: path.clone(), value: "a value that cannot be read".into(), allowed: allowed(&path, default) });
@@ -147,14 +147,14 @@ fn sanitize(obj: &Object, shape: &serde_json::Map<String, serde_json::Value>, pr
             }
         };
         match default {
-            serde_json::Value::Object(fields) if is_plain_object(&v) => {
-                set(&out, &k, &sanitize(v.unchecked_ref(), fields, &path, errors).into());
-            }
-            _ if !default.is_object() && leaf_ok(&v, &path, default) => set(&out, &k, &v),
+            serde_json::Value::Object(fields) if is_plain_object(&v) => match Reflect::get(target, &key) {
+                Ok(inner) if inner.is_object() => overlay(v.unchecked_ref(), inner.unchecked_ref(), fields, &path, errors),
+                _ => errors.push(FieldError { field: path.clone(), value: describe(&v), allowed: allowed(&path, default) }),
+            },
+            _ if !default.is_object() && leaf_ok(&v, &path, default) => set(target, &k, &v),
             _ => errors.push(FieldError { field: path.clone(), value: describe(&v), allowed: allowed(&path, default) }),
         }
     }
-    out
 }
 
 /// Read a scenario from a JS value (missing fields take defaults). Returns the scenario, with any
@@ -165,18 +165,19 @@ fn read(value: &JsValue, what: &str) -> (Option<Scenario>, Vec<FieldError>) {
         let e = FieldError { field: what.into(), value: describe(value), allowed: "a scenario object (see defaultScenario())".into() };
         return (None, vec![e]);
     }
-    let serde_json::Value::Object(shape) = serde_json::to_value(Scenario::default()).unwrap_or_default() else {
+    let default = Scenario::default();
+    let (Ok(serde_json::Value::Object(shape)), Ok(merged)) = (serde_json::to_value(&default), to_js(&default)) else {
         return (None, vec![FieldError { field: what.into(), value: "a scenario".into(), allowed: "a scenario object".into() }]);
     };
     let mut errors = Vec::new();
-    let clean: JsValue = sanitize(value.unchecked_ref(), &shape, "", &mut errors).into();
-    match serde_path_to_error::deserialize::<_, Scenario>(serde_wasm_bindgen::Deserializer::from(clean.clone())) {
+    overlay(value.unchecked_ref(), merged.unchecked_ref(), &shape, "", &mut errors);
+    match serde_path_to_error::deserialize::<_, Scenario>(serde_wasm_bindgen::Deserializer::from(merged.clone())) {
         Ok(s) => (Some(s), errors),
         Err(e) => {
-            // Not expected after `sanitize`; reported all the same, never a panic.
+            // Not expected after `overlay`; reported all the same, never a panic.
             let path = e.path().to_string();
             let field = if path == "." { what.to_string() } else { path };
-            let value = field.split('.').try_fold(clean, |v, k| Reflect::get(&v, &JsValue::from_str(k))).map_or_else(|_| "this value".into(), |v| describe(&v));
+            let value = field.split('.').try_fold(merged, |v, k| Reflect::get(&v, &JsValue::from_str(k))).map_or_else(|_| "this value".into(), |v| describe(&v));
             errors.push(FieldError { field, value, allowed: e.inner().to_string().trim_start_matches("Error: ").to_string() });
             (None, errors)
         }

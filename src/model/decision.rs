@@ -26,6 +26,12 @@ pub struct DecisionContext {
     pub demand: Vec<f64>,
     /// disc × (D_h / D_0)^η: weight of a share of use in expected incidents.
     pub exposure: Vec<f64>,
+    /// Sum of the discount factors over the horizon.
+    pub disc_sum: f64,
+    /// disc × segment weight × spend, per segment × horizon quarter (index g·H + h).
+    pub spend_weight: Vec<f64>,
+    /// exposure × segment weight, per segment × horizon quarter.
+    pub exposure_weight: Vec<f64>,
     /// Growth of rivals' nest values per segment and horizon quarter: e^{β g h}.
     pub growth: [Vec<f64>; SEGMENTS],
     /// Fraction of a new open frontier's lead that rivals have closed after h quarters.
@@ -62,6 +68,10 @@ pub struct FirmView {
     pub yearly_revenue: f64,
     /// Brand shift.
     pub brand: f64,
+    /// e^brand.
+    pub brand_factor: f64,
+    /// e^{−brand/λ}: derivatives carry no brand, so a branded base pulls less of its family.
+    pub derivative_pull: f64,
     /// Complement value κ_c.
     pub complement: f64,
     /// Fixed cost per quarter ($).
@@ -115,11 +125,20 @@ pub struct DecisionRules {
     sigma: f64,
     /// P(harm ≥ floor).
     p_actionable: f64,
-    /// e^{(u_d − u_base)/λ} per segment for an Open base (derivative at mean uplift, no brand).
+    /// e^{(u_d − u_base)/λ} per segment for an Open base without brand (derivative at the median
+    /// spend's uplift); a branded base multiplies it by e^{−brand/λ}.
     derivative_ratio: [f64; SEGMENTS],
     mean_uplift: f64,
     mode_factor: [[f64; 3]; SEGMENTS],
     level_ratio: [f64; SEGMENTS],
+}
+
+/// Rivals' nest values per segment × horizon quarter (index g·H + h) and their price index per
+/// segment, as one firm's options see them.
+#[derive(Clone, Debug)]
+pub struct Rivals {
+    value: Vec<f64>,
+    price_index: [f64; SEGMENTS],
 }
 
 /// What an option's value needs beyond the candidate itself (see [`DecisionRules::terms`]).
@@ -209,11 +228,16 @@ impl DecisionRules {
                 ctx.growth[g].push(libm::exp(self.ds.beta[g] * pace * h as f64));
             }
         }
+        ctx.spend_weight.clear();
+        ctx.exposure_weight.clear();
         for g in 0..SEGMENTS {
             for h in 0..hz {
                 ctx.spill_step.push(libm::exp(-self.ds.beta[g] * ctx.spill[h] * s.decision.level_step));
+                ctx.spend_weight.push(ctx.disc[h] * self.ds.weight[g] * ctx.demand[h]);
+                ctx.exposure_weight.push(ctx.exposure[h] * self.ds.weight[g]);
             }
         }
+        ctx.disc_sum = ctx.disc.iter().sum();
     }
 
     /// Value an option for a firm, choosing its best safety effort (or using `fixed_safety`).
@@ -264,10 +288,13 @@ impl DecisionRules {
 
     /// Value an option from precomputed terms (see [`DecisionRules::terms`]).
     pub fn value_with(&self, s: &Scenario, ctx: &DecisionContext, firm: &FirmView, c: &Candidate, terms: &OptionTerms, fixed_safety: Option<f64>) -> Valued {
-        let ds = &self.ds;
-        let m = &s.market;
-        let f = &s.firms;
-        // Rivals: the market without the nest this option replaces.
+        let rivals = self.rivals(ctx, firm);
+        self.value_against(s, ctx, firm, &rivals, c, terms, fixed_safety)
+    }
+
+    /// Rivals as an option of this firm sees them: the market without the nest the option
+    /// replaces, growing at the frontier's pace over the horizon.
+    pub fn rivals(&self, ctx: &DecisionContext, firm: &FirmView) -> Rivals {
         let mut rival = ctx.total;
         let mut rival_pw = ctx.price_weighted;
         if let Some((iv, pw)) = firm.replaced_nest {
@@ -276,64 +303,100 @@ impl DecisionRules {
                 rival_pw[g] -= pw[g];
             }
         }
-        let x = terms.x;
-        let mut pbar = [0.0; SEGMENTS];
+        let mut out = Rivals { value: Vec::with_capacity(SEGMENTS * self.horizon), price_index: [0.0; SEGMENTS] };
         for g in 0..SEGMENTS {
-            rival[g] = rival[g].max(1e-300);
-            pbar[g] = if rival_pw[g] > 0.0 { rival_pw[g] / rival[g] } else { ds.price[Mode::Api.index()] };
+            let r = rival[g].max(1e-300);
+            out.price_index[g] = if rival_pw[g] > 0.0 { rival_pw[g] / r } else { self.ds.price[Mode::Api.index()] };
+            out.value.extend(ctx.growth[g].iter().map(|gr| r * gr));
         }
-        // Open: expected derivatives in the family, and rivals' spillover toward the new frontier.
-        let mut family = [1.0; SEGMENTS];
-        let mut within = [1.0; SEGMENTS];
-        if c.mode == Mode::Open && ctx.derivative_rate > 0.0 {
-            let w = libm::exp(ds.beta[0] * (c.q - ctx.q_ref));
-            let p_base = w / (w + ctx.open_weight);
-            let expected = ctx.derivative_rate * p_base * self.horizon as f64 * 0.5;
-            for g in 0..SEGMENTS {
-                let y = expected * self.derivative_ratio[g];
-                // (1 + y)^λ; for small y its first-order expansion (relative error < λ(1−λ)y²/2).
-                family[g] = if y < 1e-4 { 1.0 + ds.lambda * y } else { libm::exp(ds.lambda * libm::log1p(y)) };
-                within[g] = 1.0 / (1.0 + y);
-            }
-        }
-        let p_own = ds.price[c.mode.index()];
-        let margin = match c.mode {
-            Mode::Api => 1.0 - m.serving_cost,
-            Mode::Open => m.phi_open,
-            Mode::Closed => 0.0,
-        };
+        out
+    }
+
+    /// Value an option against precomputed rivals (see [`DecisionRules::rivals`]).
+    #[allow(clippy::too_many_arguments)]
+    pub fn value_against(&self, s: &Scenario, ctx: &DecisionContext, firm: &FirmView, rivals: &Rivals, c: &Candidate, terms: &OptionTerms, fixed_safety: Option<f64>) -> Valued {
+        let ds = &self.ds;
+        let m = &s.market;
+        let f = &s.firms;
+        let hz = self.horizon;
+        let liable = self.liability && c.covered;
+        let x = terms.x;
         let (mut revenue, mut complement, mut exp_own, mut exp_der) = (0.0, 0.0, 0.0, 0.0);
-        for h in 0..self.horizon {
-            let (disc, dh) = (ctx.disc[h], ctx.demand[h]);
-            for g in 0..SEGMENTS {
-                let mut r = rival[g] * ctx.growth[g][h];
-                if let Some(sp) = terms.spill {
-                    r *= sp[g * self.horizon + h];
-                }
-                let xf = x[g] * family[g];
-                let s_fam = xf / (xf + r);
-                let wg = ds.weight[g];
-                match c.mode {
-                    Mode::Closed => {
-                        let s_int = m.internal_share * s_fam;
-                        complement += disc * firm.complement * wg * s_int * dh;
-                        exp_own += ctx.exposure[h] * wg * s_int;
-                    }
-                    Mode::Api | Mode::Open => {
-                        let s_own = s_fam * within[g];
-                        let s_der = s_fam - s_own;
-                        let spend_share = p_own * s_own / (p_own * s_own + ds.price_derivative * s_der + pbar[g] * (1.0 - s_fam));
-                        revenue += disc * wg * dh * spend_share * margin;
-                        exp_own += ctx.exposure[h] * wg * s_own;
-                        exp_der += ctx.exposure[h] * wg * s_der;
-                        if c.mode == Mode::Open {
-                            complement += disc * firm.complement * wg * s_fam * dh;
+        match c.mode {
+            Mode::Api => {
+                // Own nest share s = x/(x + r); spend share p s/(p s + p̄ (1 − s)) = p x/(p x + p̄ r).
+                let p = ds.price[Mode::Api.index()];
+                for g in 0..SEGMENTS {
+                    let (px, pbar) = (p * x[g], rivals.price_index[g]);
+                    for h in 0..hz {
+                        let i = g * hz + h;
+                        let r = rivals.value[i];
+                        revenue += ctx.spend_weight[i] * px / (px + pbar * r);
+                        if liable {
+                            exp_own += ctx.exposure_weight[i] * x[g] / (x[g] + r);
                         }
                     }
                 }
+                revenue *= 1.0 - m.serving_cost;
+            }
+            Mode::Open => {
+                // Expected derivatives join the family: its nest value is x (1 + y)^λ, of which
+                // the base's within-nest share is 1/(1 + y).
+                let mut family = [1.0; SEGMENTS];
+                let mut within = [1.0; SEGMENTS];
+                if ctx.derivative_rate > 0.0 {
+                    let w = x[0] / (self.mode_factor[0][Mode::Open.index()] * firm.brand_factor);
+                    let p_base = w / (w + ctx.open_weight);
+                    let expected = ctx.derivative_rate * p_base * hz as f64 * 0.5;
+                    for g in 0..SEGMENTS {
+                        let y = expected * self.derivative_ratio[g] * firm.derivative_pull;
+                        // (1 + y)^λ; for small y its first-order expansion (relative error < λ(1−λ)y²/2).
+                        family[g] = if y < 1e-4 { 1.0 + ds.lambda * y } else { libm::exp(ds.lambda * libm::log1p(y)) };
+                        within[g] = 1.0 / (1.0 + y);
+                    }
+                }
+                let (p, pd) = (ds.price[Mode::Open.index()], ds.price_derivative);
+                let need_family_share = liable || firm.complement > 0.0;
+                for g in 0..SEGMENTS {
+                    let xf = x[g] * family[g];
+                    // Spend share p s_own/(p s_own + p_d s_der + p̄ (1 − s_fam)), with every share
+                    // multiplied by (x_f + r): p x_f w/(x_f (p w + p_d (1 − w)) + p̄ r).
+                    let own = p * xf * within[g];
+                    let fam_price = xf * (p * within[g] + pd * (1.0 - within[g]));
+                    let pbar = rivals.price_index[g];
+                    for h in 0..hz {
+                        let i = g * hz + h;
+                        let mut r = rivals.value[i];
+                        if let Some(sp) = terms.spill {
+                            r *= sp[i];
+                        }
+                        revenue += ctx.spend_weight[i] * own / (fam_price + pbar * r);
+                        if need_family_share {
+                            let s_fam = xf / (xf + r);
+                            complement += ctx.spend_weight[i] * s_fam;
+                            exp_own += ctx.exposure_weight[i] * s_fam * within[g];
+                            exp_der += ctx.exposure_weight[i] * s_fam * (1.0 - within[g]);
+                        }
+                    }
+                }
+                revenue *= m.phi_open;
+                complement *= firm.complement;
+            }
+            Mode::Closed => {
+                if liable || firm.complement > 0.0 {
+                    for g in 0..SEGMENTS {
+                        for h in 0..hz {
+                            let i = g * hz + h;
+                            let s_int = m.internal_share * x[g] / (x[g] + rivals.value[i]);
+                            complement += ctx.spend_weight[i] * s_int;
+                            exp_own += ctx.exposure_weight[i] * s_int;
+                        }
+                    }
+                    complement *= firm.complement;
+                }
             }
         }
-        let disc_sum: f64 = ctx.disc.iter().sum();
+        let disc_sum = ctx.disc_sum;
         let mut base = revenue + complement;
         if c.mode == Mode::Open {
             base += disc_sum * (f.open_reputation * c.cost / 4.0 + f.open_talent * firm.fixed_cost);
@@ -346,7 +409,6 @@ impl DecisionRules {
             }
         }
         // Expected liability, linear in (1 − ε s) and in the court's verdict for each effort.
-        let liable = self.liability && c.covered;
         let cap = firm.capital.max(0.0);
         let (own_rate, der_rate, per_harm, per_penalty) = if liable {
             let hz = &s.harms;

@@ -6,10 +6,17 @@ use super::technology;
 use super::{Simulation, ID_DERIVATIVE, ID_ENTRANT};
 use crate::rng::{Purpose, Stream};
 
+/// Open model versions and their cumulative base-choice weights.
+struct OpenBases {
+    index: Vec<usize>,
+    cumulative: Vec<f64>,
+}
+
 impl Simulation {
     pub(super) fn init_derivatives(&mut self) {
+        let bases = self.open_bases();
         for k in 0..self.s.derivatives.initial as u64 {
-            self.add_derivative(ID_DERIVATIVE + k, -1);
+            self.add_derivative(&bases, ID_DERIVATIVE + k, -1);
         }
     }
 
@@ -36,34 +43,41 @@ impl Simulation {
     pub(super) fn enter_derivatives(&mut self) {
         let rate = self.s.derivatives.entry_rate * self.derivative_attractiveness();
         let n = Stream::new(self.seed, Purpose::DerivativeEntry, self.t, 0, 0).poisson(rate);
+        if n == 0 {
+            return;
+        }
+        let bases = self.open_bases();
         for k in 0..n {
             let id = ID_DERIVATIVE + ((self.t as u64 + 1) << 20) + k;
-            if self.add_derivative(id, self.t) {
+            if self.add_derivative(&bases, id, self.t) {
                 self.totals.derivative_entries += 1.0;
             }
         }
     }
 
+    /// Open model versions with cumulative logit weights e^{β_F (q − q_best)}, for base choice by
+    /// one binary search per entrant.
+    fn open_bases(&self) -> OpenBases {
+        let beta = self.s.market.beta_frontier;
+        let q_top = self.models.iter().filter(|m| m.mode == Mode::Open).map(|m| m.q()).fold(f64::NEG_INFINITY, f64::max);
+        let mut bases = OpenBases { index: Vec::new(), cumulative: Vec::new() };
+        let mut total = 0.0;
+        for (v, m) in self.models.iter().enumerate().filter(|(_, m)| m.mode == Mode::Open) {
+            total += libm::exp(beta * (m.q() - q_top));
+            bases.index.push(v);
+            bases.cumulative.push(total);
+        }
+        bases
+    }
+
     /// A new derivative builder: picks an open base by logit on β_F q, draws its fine-tune spend
     /// (bunching below the reclassification threshold when crossing it would bring duties).
     /// Returns false when there is no open model to build on.
-    fn add_derivative(&mut self, id: u64, quarter: i64) -> bool {
-        let beta = self.s.market.beta_frontier;
-        let q_top = self.models.iter().filter(|m| m.mode == Mode::Open).map(|m| m.q()).fold(f64::NEG_INFINITY, f64::max);
-        if !q_top.is_finite() {
-            return false;
-        }
-        let total: f64 = self.models.iter().filter(|m| m.mode == Mode::Open).map(|m| libm::exp(beta * (m.q() - q_top))).sum();
-        let mut target = Stream::new(self.seed, Purpose::BaseChoice, quarter, id, 0).uniform() * total;
-        let mut base = None;
-        for (v, m) in self.models.iter().enumerate().filter(|(_, m)| m.mode == Mode::Open) {
-            base = Some(v);
-            target -= libm::exp(beta * (m.q() - q_top));
-            if target <= 0.0 {
-                break;
-            }
-        }
-        let Some(base) = base else { return false };
+    fn add_derivative(&mut self, bases: &OpenBases, id: u64, quarter: i64) -> bool {
+        let Some(&total) = bases.cumulative.last() else { return false };
+        let target = Stream::new(self.seed, Purpose::BaseChoice, quarter, id, 0).uniform() * total;
+        let pick = bases.cumulative.partition_point(|&c| c < target).min(bases.index.len() - 1);
+        let base = bases.index[pick];
         let d = &self.s.derivatives;
         let mut spend = Stream::new(self.seed, Purpose::FineTuneSpend, quarter, id, 0).lognormal(d.spend_median, d.spend_sigma);
         let pflop = technology::price_per_flop(&self.s.technology, quarter.max(0));

@@ -77,6 +77,8 @@ impl Simulation {
             capital: d.capital,
             yearly_revenue: d.yearly_revenue(),
             brand: a.brand,
+            brand_factor: libm::exp(a.brand),
+            derivative_pull: libm::exp(-a.brand / self.s.market.nest_lambda),
             complement: a.complement,
             fixed_cost: a.fixed_cost,
             replaced_nest,
@@ -97,8 +99,11 @@ impl Simulation {
         let mut options: Vec<Choice> = Vec::with_capacity(3 * (s.decision.levels as usize + 4) + 1);
         let keep = match self.devs[i].current {
             Some(c) => {
+                // Keeping the current model replaces its own nest, open or not.
                 let m = &self.models[c];
-                rules.value(s, ctx, &firm, &self.current_candidate(c, m.mode), Some(m.safety)).profit
+                let on_market = m.on_market && c < self.market.nest_iv.len();
+                let keeper = FirmView { replaced_nest: on_market.then(|| (self.market.nest_iv[c], self.market.nest_pw[c])), ..firm };
+                rules.value(s, ctx, &keeper, &self.current_candidate(c, m.mode), Some(m.safety)).profit
             }
             None => 0.0,
         };
@@ -111,6 +116,7 @@ impl Simulation {
             let step = s.decision.level_step;
             let points: Vec<f64> = regulation::threshold_points(&s.regime, pflop).into_iter().filter(|&p| p < top).collect();
             let lowest = points.iter().copied().fold(top - step * (s.decision.levels.max(1) - 1) as f64, f64::min);
+            let rivals = rules.rivals(ctx, &firm);
             let mut eval = |lf: f64, cost: f64, terms_of: &mut dyn FnMut(Mode, &Candidate) -> Valued| {
                 let q = technology::capability(&s.technology, lf, self.t);
                 let covered = regulation::is_covered(&s.regime, lf, cost);
@@ -149,7 +155,7 @@ impl Simulation {
                         x[g] = base[g] * rules.mode_factor(g, mode);
                     }
                     let sp = (mode == Mode::Open && leads).then_some(&spill[..]);
-                    rules.value_with(s, ctx, &firm, c, &OptionTerms { x, spill: sp }, None)
+                    rules.value_against(s, ctx, &firm, &rivals, c, &OptionTerms { x, spill: sp }, None)
                 });
                 for g in 0..SEGMENTS {
                     base[g] *= rules.level_ratio(g);

@@ -245,7 +245,7 @@ fn build_specs() -> Vec<ParamSpec> {
         num("decision.discount", "decision", "Discount rate", "per quarter", 0.0, 0.5, "", "[A] 0.03"),
         num("decision.tau", "decision", "Choice noise", "logit temperature", 0.001, 10.0,
             "Logit temperature on profits divided by the firm's scale.", "[A] 0.05"),
-        int(num("decision.levels", "decision", "Compute levels", "count", 1.0, 64.0, "Compute levels considered below the affordable maximum.", "MODEL.md §4: 16")),
+        int(num("decision.levels", "decision", "Compute levels", "count", 1.0, 64.0, "Compute levels considered, from the affordable maximum down.", "MODEL.md §4: 16")),
         num("decision.level_step", "decision", "Compute level step", "OOM", 0.01, 2.0, "", "MODEL.md §4: 0.25"),
         num("decision.default_pace", "decision", "Assumed rival pace", "OOM/quarter", 0.0, 2.0,
             "Rivals' capability growth per quarter assumed before four quarters of history.", "[A] 0.25, calibrated (MODEL.md v1.3: 0.1); Epoch AI: effective compute ≈ 1 OOM/yr"),
