@@ -1,0 +1,369 @@
+// Charts of the results: one uPlot per chart, baseline and reform medians with their 50% and
+// 90% bands, or the paired difference (reform − baseline) with its bands.
+
+import uPlot from 'uplot';
+import 'uplot/dist/uPlot.min.css';
+import { fmtInt, fmtNumber, fmtPct, fmtPp, fmtUsd, fmtLogFlop, quarterText } from './format.js';
+
+export { quarterText };
+
+export const CHARTS = [
+  {
+    id: 'hhi',
+    title: 'Market concentration (HHI)',
+    metrics: ['hhi'],
+    kind: 'hhi',
+    unit: 'HHI, 0–10,000',
+    refLines: [
+      { y: 1800, label: 'highly concentrated above 1,800' },
+      { y: 1000, label: 'moderately above 1,000' },
+    ],
+  },
+  { id: 'cr4', title: 'Top-4 share of use', metrics: ['cr4'], kind: 'share', unit: 'share of use' },
+  { id: 'n_developers', title: 'Active developers', metrics: ['n_developers'], kind: 'count', unit: 'developers' },
+  { id: 'n_derivatives', title: 'Active derivative builders', metrics: ['n_derivatives'], kind: 'count', unit: 'fine-tuners' },
+  { id: 'open_share_usage', title: 'Open models’ share of use', metrics: ['open_share_usage'], kind: 'share', unit: 'share of use' },
+  { id: 'open_share_models', title: 'Open share of new models', metrics: ['open_share_models'], kind: 'share', unit: 'share of releases, trailing year' },
+  {
+    id: 'capability',
+    title: 'Capability: frontier and open frontier',
+    metrics: ['frontier_capability', 'open_frontier_capability'],
+    names: ['frontier', 'open frontier'],
+    kind: 'flop',
+    unit: 'effective FLOP',
+  },
+  { id: 'open_lag_quarters', title: 'Open models’ lag behind the frontier', metrics: ['open_lag_quarters'], kind: 'number', unit: 'quarters' },
+  { id: 'incidents', title: 'Incidents', metrics: ['incidents'], kind: 'count', unit: 'per quarter' },
+  { id: 'harm_usd', title: 'Harm from incidents', metrics: ['harm_usd'], kind: 'usd', unit: '$ per quarter' },
+  { id: 'compliance_spend_usd', title: 'Compliance spend', metrics: ['compliance_spend_usd'], kind: 'usd', unit: '$ per quarter' },
+  { id: 'liability_paid_usd', title: 'Liability paid (damages and penalties)', metrics: ['liability_paid_usd'], kind: 'usd', unit: '$ per quarter' },
+];
+
+export const STATS = ['mean', 'p5', 'p25', 'p50', 'p75', 'p95'];
+
+
+/** Format a value of a chart's kind; `diff` for a difference (signed; pp for shares; OOM for FLOP). */
+export function fmtKind(kind, v, diff = false) {
+  if (v === null || v === undefined || Number.isNaN(v)) return '–';
+  const sign = diff && v > 0 ? '+' : '';
+  switch (kind) {
+    case 'hhi':
+      return sign + fmtInt(v);
+    case 'share':
+      return diff ? fmtPp(v) : fmtPct(v);
+    case 'usd':
+      return sign + fmtUsd(v, 3);
+    case 'flop':
+      return diff ? `${sign}${fmtNumber(v, 2)} OOM` : fmtLogFlop(v);
+    case 'count':
+      return sign + fmtNumber(v, 3);
+    default:
+      return sign + fmtNumber(v, 3);
+  }
+}
+
+function axisFmt(kind, v, diff) {
+  if (kind === 'flop' && !diff) return fmtLogFlop(v);
+  if (kind === 'share') return diff ? `${fmtNumber(v * 100, 3)} pp` : `${fmtNumber(v * 100, 3)}%`;
+  if (kind === 'usd') return fmtUsd(v, 3);
+  if (kind === 'flop') return `${fmtNumber(v, 3)}`;
+  return fmtNumber(v, 4);
+}
+
+/** Colours from the page's CSS custom properties (light or dark scheme). */
+function palette() {
+  const cs = getComputedStyle(document.documentElement);
+  const get = (n) => cs.getPropertyValue(n).trim();
+  return {
+    base: get('--c-base'),
+    reform: get('--c-reform'),
+    diff: get('--c-diff'),
+    axis: get('--fg-muted'),
+    grid: get('--grid'),
+    ref: get('--c-ref'),
+    bg: get('--bg-card'),
+    fg: get('--fg'),
+  };
+}
+
+function withAlpha(color, a) {
+  // color is #rrggbb
+  const m = /^#([0-9a-f]{6})$/i.exec(color);
+  if (!m) return color;
+  const n = parseInt(m[1], 16);
+  return `rgba(${(n >> 16) & 255},${(n >> 8) & 255},${n & 255},${a})`;
+}
+
+/** Column of a metric stat with NaN turned into null (uPlot's gap), or the typed array itself. */
+function col(arr) {
+  for (let i = 0; i < arr.length; i++) {
+    if (Number.isNaN(arr[i])) return Array.from(arr, (x) => (Number.isNaN(x) ? null : x));
+  }
+  return arr;
+}
+
+/** The arms drawn in a mode: [{key, label, color}]. */
+function armsFor(mode, labels, pal) {
+  return mode === 'diff'
+    ? [{ key: 'difference', label: `${labels.reform} − ${labels.baseline}`, color: pal.diff }]
+    : [
+        { key: 'baseline', label: labels.baseline, color: pal.base },
+        { key: 'reform', label: labels.reform, color: pal.reform },
+      ];
+}
+
+const BAND_STATS = ['p5', 'p25', 'p50', 'p75', 'p95'];
+
+export class Chart {
+  /**
+   * @param {HTMLElement} el  container for the plot
+   * @param {object} def      an entry of CHARTS
+   */
+  constructor(el, def) {
+    this.el = el;
+    this.def = def;
+    this.u = null;
+    this.mode = null;
+    this.shape = null;
+    this.onCursor = null;
+  }
+
+  /** Draw a result in a mode ('levels' or 'diff'); labels {baseline, reform}. */
+  update(result, mode, labels) {
+    const pal = palette();
+    const arms = armsFor(mode, labels, pal);
+    const data = [result.years];
+    for (const metric of this.def.metrics) {
+      for (const arm of arms) {
+        const band = result[arm.key].metrics[metric];
+        for (const s of BAND_STATS) data.push(col(band[s]));
+      }
+    }
+    const shape = `${mode}|${data[0].length}|${pal.base}|${pal.fg}|${labels.baseline}|${labels.reform}`;
+    this.result = result;
+    this.mode = mode;
+    if (this.u && this.shape === shape) {
+      this.u.setData(data);
+      return;
+    }
+    this.shape = shape;
+    this.u?.destroy();
+    this.u = new uPlot(this.#opts(mode, arms, pal), data, this.el);
+    this.u.root.setAttribute('aria-hidden', 'true');
+  }
+
+  #opts(mode, arms, pal) {
+    const def = this.def;
+    const diff = mode === 'diff';
+    const series = [{ label: 'year' }];
+    const bands = [];
+    def.metrics.forEach((metric, mi) => {
+      arms.forEach((arm) => {
+        const first = series.length; // index of p5
+        for (const s of BAND_STATS) {
+          const mid = s === 'p50';
+          series.push({
+            label: `${metric} ${arm.key} ${s}`,
+            stroke: mid ? arm.color : 'transparent',
+            width: mid ? 2 : 0,
+            dash: mid && mi === 1 ? [6, 4] : undefined,
+            points: { show: false },
+            spanGaps: false,
+          });
+        }
+        const alpha90 = mi === 1 ? 0.08 : 0.14;
+        const alpha50 = mi === 1 ? 0.16 : 0.28;
+        bands.push({ series: [first + 4, first], fill: withAlpha(arm.color, alpha90) });
+        bands.push({ series: [first + 3, first + 1], fill: withAlpha(arm.color, alpha50) });
+      });
+    });
+    const kind = def.kind;
+    const refLines = diff ? [] : def.refLines ?? [];
+    const width = Math.max(200, this.el.clientWidth || 300);
+    return {
+      width,
+      height: width < 420 ? 200 : 230,
+      pxAlign: 0,
+      legend: { show: false },
+      cursor: { drag: { x: false, y: false }, points: { show: false } },
+      scales: {
+        x: { time: false },
+        y: {
+          range: (u, lo, hi) => {
+            if (lo === null || hi === null || !Number.isFinite(lo) || !Number.isFinite(hi)) return [0, 1];
+            if (diff) {
+              const m = Math.max(Math.abs(lo), Math.abs(hi)) || 1;
+              return [lo < 0 ? -m * 1.1 : -m * 0.1, hi > 0 ? m * 1.1 : m * 0.1];
+            }
+            for (const r of refLines) hi = Math.max(hi, r.y * 1.1);
+            if (kind === 'flop') {
+              const pad = Math.max(0.2, (hi - lo) * 0.05);
+              return [Math.floor(lo - pad), Math.ceil(hi + pad)];
+            }
+            const floor = lo >= 0 ? 0 : lo * 1.1;
+            if (kind === 'share') return [floor, Math.min(1, Math.max(hi * 1.1, 0.05))];
+            return [floor, hi > 0 ? hi * 1.08 : 1];
+          },
+        },
+      },
+      axes: [
+        {
+          stroke: pal.axis,
+          grid: { stroke: pal.grid, width: 1 },
+          ticks: { stroke: pal.grid, width: 1 },
+          incrs: [1, 2, 5, 10, 20, 50],
+          space: 42,
+          size: 34,
+          values: (u, splits) => splits.map((v) => (Number.isInteger(v) ? String(v) : '')),
+        },
+        {
+          stroke: pal.axis,
+          grid: { stroke: pal.grid, width: 1 },
+          ticks: { stroke: pal.grid, width: 1 },
+          size: 64,
+          space: 30,
+          incrs: kind === 'flop' && !diff ? [1, 2, 5, 10] : undefined,
+          values: (u, splits) => splits.map((v) => axisFmt(kind, v, diff)),
+        },
+      ],
+      series,
+      bands,
+      hooks: {
+        draw: [
+          (u) => {
+            const ctx = u.ctx;
+            const { left, top, width: w, height: h } = u.bbox;
+            ctx.save();
+            ctx.font = `${Math.round(11 * devicePixelRatio)}px system-ui, sans-serif`;
+            for (const r of refLines) {
+              const y = Math.round(u.valToPos(r.y, 'y', true)) + 0.5;
+              if (y < top || y > top + h) continue;
+              ctx.strokeStyle = pal.ref;
+              ctx.setLineDash([4 * devicePixelRatio, 3 * devicePixelRatio]);
+              ctx.lineWidth = devicePixelRatio;
+              ctx.beginPath();
+              ctx.moveTo(left, y);
+              ctx.lineTo(left + w, y);
+              ctx.stroke();
+              // The label sits on a box of the card's colour so that it stays readable over bands.
+              ctx.setLineDash([]);
+              ctx.textAlign = 'left';
+              ctx.textBaseline = 'bottom';
+              const tw = ctx.measureText(r.label).width;
+              const px = left + 4 * devicePixelRatio;
+              const py = y - 2 * devicePixelRatio;
+              ctx.globalAlpha = 0.85;
+              ctx.fillStyle = pal.bg;
+              ctx.fillRect(px - 2 * devicePixelRatio, py - 13 * devicePixelRatio, tw + 4 * devicePixelRatio, 13 * devicePixelRatio);
+              ctx.globalAlpha = 1;
+              ctx.fillStyle = pal.ref;
+              ctx.fillText(r.label, px, py);
+            }
+            if (diff) {
+              const y = Math.round(u.valToPos(0, 'y', true)) + 0.5;
+              ctx.strokeStyle = pal.axis;
+              ctx.setLineDash([]);
+              ctx.lineWidth = devicePixelRatio;
+              ctx.beginPath();
+              ctx.moveTo(left, y);
+              ctx.lineTo(left + w, y);
+              ctx.stroke();
+            }
+            ctx.restore();
+          },
+        ],
+        setCursor: [
+          (u) => {
+            const i = u.cursor.idx;
+            this.onCursor?.(i === null || i === undefined ? null : i);
+          },
+        ],
+      },
+    };
+  }
+
+  resize() {
+    if (!this.u) return;
+    const width = Math.max(200, this.el.clientWidth);
+    if (width !== this.u.width) this.u.setSize({ width, height: width < 420 ? 200 : 230 });
+  }
+
+  /** The plot's canvas (for PNG export). */
+  canvas() {
+    return this.u?.ctx.canvas ?? null;
+  }
+
+  destroy() {
+    this.u?.destroy();
+    this.u = null;
+  }
+}
+
+/** Medians and 90% ranges of a chart's metrics at quarter i, as text. */
+export function readout(def, result, mode, labels, i) {
+  const parts = [];
+  const arms = mode === 'diff' ? [['difference', `${labels.reform} − ${labels.baseline}`]] : [['baseline', labels.baseline], ['reform', labels.reform]];
+  def.metrics.forEach((metric, mi) => {
+    for (const [key, label] of arms) {
+      const b = result[key].metrics[metric];
+      const name = def.names ? `${def.names[mi]}, ` : '';
+      parts.push(`${name}${label}: ${fmtKind(def.kind, b.p50[i], mode === 'diff')} (90%: ${fmtKind(def.kind, b.p5[i], mode === 'diff')} to ${fmtKind(def.kind, b.p95[i], mode === 'diff')})`);
+    }
+  });
+  return `${quarterText(result.quarters[i])} — ${parts.join('; ')}`;
+}
+
+/** CSV text of a chart's metrics: every quarter, every statistic, baseline, reform and difference. */
+export function chartCsv(def, result) {
+  const arms = ['baseline', 'reform', 'difference'];
+  const header = ['quarter', 'year'];
+  for (const m of def.metrics) for (const a of arms) for (const s of STATS) header.push(`${m}_${a}_${s}`);
+  const lines = [header.join(',')];
+  for (let i = 0; i < result.quarters.length; i++) {
+    const row = [result.quarters[i], String(result.years[i])];
+    for (const m of def.metrics) for (const a of arms) for (const s of STATS) {
+      const v = result[a].metrics[m][s][i];
+      row.push(Number.isNaN(v) ? '' : String(v));
+    }
+    lines.push(row.join(','));
+  }
+  return `${lines.join('\n')}\n`;
+}
+
+/** A PNG of the chart with its title, legend and a source line, as a Blob. */
+export async function chartPng(chart, title, legend, note) {
+  const src = chart.canvas();
+  if (!src) throw new Error('the chart is not drawn yet');
+  const pal = palette();
+  const dpr = src.width / (chart.u?.width || src.width);
+  const pad = Math.round(12 * dpr);
+  const line = Math.round(18 * dpr);
+  const out = document.createElement('canvas');
+  out.width = src.width + 2 * pad;
+  out.height = src.height + 2 * pad + 2 * line + line;
+  const ctx = out.getContext('2d');
+  ctx.fillStyle = pal.bg || '#ffffff';
+  ctx.fillRect(0, 0, out.width, out.height);
+  ctx.fillStyle = pal.fg || '#000000';
+  ctx.font = `600 ${Math.round(14 * dpr)}px system-ui, sans-serif`;
+  ctx.textBaseline = 'top';
+  ctx.fillText(title, pad, pad);
+  ctx.font = `${Math.round(12 * dpr)}px system-ui, sans-serif`;
+  let x = pad;
+  const y = pad + line;
+  for (const item of legend) {
+    ctx.fillStyle = item.color;
+    ctx.fillRect(x, y + Math.round(4 * dpr), Math.round(14 * dpr), Math.round(4 * dpr));
+    x += Math.round(18 * dpr);
+    ctx.fillStyle = pal.fg;
+    ctx.fillText(item.label, x, y);
+    x += ctx.measureText(item.label).width + Math.round(14 * dpr);
+  }
+  ctx.drawImage(src, pad, pad + 2 * line);
+  ctx.fillStyle = pal.axis;
+  ctx.font = `${Math.round(11 * dpr)}px system-ui, sans-serif`;
+  ctx.fillText(note, pad, pad + 2 * line + src.height + Math.round(4 * dpr));
+  return new Promise((resolve, reject) => out.toBlob((b) => (b ? resolve(b) : reject(new Error('PNG encoding failed'))), 'image/png'));
+}
+
+export { palette };

@@ -1,0 +1,644 @@
+// The regsim web app: scenario panel, summary, charts, links and files.
+// User-, URL- and file-derived text only ever reaches the page through textContent or attributes.
+
+import './style.css';
+import init, * as api from '../pkg/regsim.js';
+import wasmUrl from '../pkg/regsim_bg.wasm?url';
+import { Catalog, diffFromPreset, fromFile, fromQuery, isCustom, runScenarios, toFile, toQuery } from './state.js';
+import { SHARED_PATHS, UI_GROUPS, clone, controlModel, fallbackValue, getPath, humanOption, setPath } from './params.js';
+import { CHARTS, Chart, chartCsv, chartPng, fmtKind, palette, quarterText, readout } from './charts.js';
+import { headline, summarize } from './summary.js';
+import { RunPool } from './pool.js';
+
+performance.mark('regsim:start');
+
+/** Preset names as people say them: a title for menus, a phrase for sentences. */
+const PRESET_TITLES = {
+  none: ['No regulation', 'no regulation'],
+  sb1047: ['SB 1047 as passed', 'SB 1047 as passed'],
+  sb53: ['SB 53', 'SB 53'],
+  eu_gpai: ['EU AI Act GPAI rules', 'the EU AI Act’s GPAI rules'],
+  strict_all: ['Strict liability on everything', 'strict liability on everything'],
+  open_safe_harbor: ['SB 1047 with an open-weights safe harbor', 'SB 1047 with an open-weights safe harbor'],
+};
+const title = (name) => PRESET_TITLES[name]?.[0] ?? name;
+const phrase = (name) => PRESET_TITLES[name]?.[1] ?? name;
+
+const $ = (id) => document.getElementById(id);
+const el = (tag, attrs = {}, text) => {
+  const e = document.createElement(tag);
+  for (const [k, v] of Object.entries(attrs)) {
+    if (v === false || v === null || v === undefined) continue;
+    if (k === 'class') e.className = v;
+    else e.setAttribute(k, v === true ? '' : String(v));
+  }
+  if (text !== undefined) e.textContent = text;
+  return e;
+};
+
+// Start compiling the model at once; the workers get the compiled module.
+const modulePromise = (async () => {
+  try {
+    return await WebAssembly.compileStreaming(fetch(wasmUrl));
+  } catch {
+    const bytes = await (await fetch(wasmUrl)).arrayBuffer();
+    return WebAssembly.compile(bytes);
+  }
+})();
+
+let cat; // Catalog
+let pool; // RunPool
+let state; // {baseline, reformBase, reform}
+let mode = 'levels';
+let result = null;
+let resultLabels = null;
+let resultSame = false;
+const controls = new Map(); // path → control
+const charts = []; // {def, chart, fig, plot, readout, table}
+let runSeq = 0;
+let drawnSeq = 0;
+let pendingInput = null; // timeStamp of the input event that asked for the newest run
+
+// ---------------------------------------------------------------- messages
+
+function showMessage(titleText, lines) {
+  $('message-title').textContent = titleText;
+  const list = $('message-list');
+  list.replaceChildren(...lines.slice(0, 12).map((l) => el('li', {}, l)));
+  if (lines.length > 12) list.append(el('li', {}, `… and ${lines.length - 12} more`));
+  $('message').hidden = false;
+}
+
+function hideMessage() {
+  $('message').hidden = true;
+}
+
+function actionStatus(text) {
+  $('action-status').textContent = text;
+}
+
+// ---------------------------------------------------------------- presets
+
+function labels() {
+  const custom = isCustom(cat, state);
+  return {
+    baseline: phrase(state.baseline),
+    reform: custom ? `custom (based on ${phrase(state.reformBase)})` : phrase(state.reformBase),
+    baselineTitle: title(state.baseline),
+    reformTitle: custom ? `Custom (based on ${title(state.reformBase)})` : title(state.reformBase),
+  };
+}
+
+function buildPresetMenus() {
+  const b = $('baseline');
+  const r = $('reform');
+  for (const n of cat.names) {
+    b.append(el('option', { value: n }, title(n)));
+    r.append(el('option', { value: n }, title(n)));
+  }
+  r.append(el('option', { value: 'custom' }, 'Custom'));
+  b.addEventListener('change', () => {
+    state.baseline = b.value;
+    changed();
+  });
+  r.addEventListener('change', () => {
+    if (r.value === 'custom') {
+      // Nothing to change yet: show where custom values are made.
+      renderPresets();
+      const first = document.querySelector('#params details');
+      if (first) first.open = true;
+      document.querySelector('#params input, #params select')?.focus();
+      actionStatus('Change any control to make a custom reform.');
+      return;
+    }
+    selectReformPreset(r.value);
+  });
+  $('reset-reform').addEventListener('click', () => selectReformPreset(state.reformBase));
+}
+
+function selectReformPreset(name) {
+  const shared = SHARED_PATHS.map((p) => [p, getPath(state.reform, p)]);
+  state.reformBase = name;
+  state.reform = cat.preset(name);
+  for (const [p, v] of shared) setPath(state.reform, p, v);
+  renderControls();
+  changed();
+}
+
+function renderPresets() {
+  const custom = isCustom(cat, state);
+  $('baseline').value = state.baseline;
+  $('baseline-desc').textContent = cat.descriptions[state.baseline] ?? '';
+  const r = $('reform');
+  const customOpt = r.querySelector('option[value="custom"]');
+  customOpt.textContent = custom ? `Custom (based on ${title(state.reformBase)})` : 'Custom…';
+  r.value = custom ? 'custom' : state.reformBase;
+  const desc = $('reform-desc');
+  if (custom) {
+    const diff = diffFromPreset(cat, state);
+    const shown = diff.slice(0, 4).map(([p, v]) => {
+      const c = controls.get(p);
+      const was = getPath(cat.presets[state.reformBase], p);
+      return `${c.model.label} ${c.model.format(v)} (preset ${c.model.format(was)})`;
+    });
+    desc.textContent = `${title(state.reformBase)} with ${diff.length} change${diff.length === 1 ? '' : 's'}: ${shown.join('; ')}${diff.length > 4 ? '; …' : ''}.`;
+  } else {
+    desc.textContent = cat.descriptions[state.reformBase] ?? '';
+  }
+  $('reset-reform').hidden = !custom;
+  const changedPaths = new Set(custom ? diffFromPreset(cat, state).map(([p]) => p) : []);
+  for (const [p, c] of controls) c.row.classList.toggle('changed', changedPaths.has(p));
+}
+
+// ---------------------------------------------------------------- controls
+
+const idOf = (path) => `p-${path.replace(/\./g, '-')}`;
+
+function buildControls() {
+  const root = $('params');
+  const bySpecGroup = new Map();
+  for (const s of cat.specs) {
+    if (!bySpecGroup.has(s.group)) bySpecGroup.set(s.group, []);
+    bySpecGroup.get(s.group).push(s);
+  }
+  const narrow = matchMedia('(max-width: 900px)').matches;
+  const placed = new Set();
+  const groups = [...UI_GROUPS];
+  // Any spec group the table does not name still gets a section.
+  for (const g of bySpecGroup.keys()) if (!groups.some((u) => u.groups.includes(g))) groups.push({ id: g, title: g, groups: [g] });
+  for (const g of groups) {
+    const specs = g.groups.flatMap((x) => bySpecGroup.get(x) ?? []);
+    if (!specs.length) continue;
+    const det = el('details', { class: 'group', id: `group-${g.id}` });
+    if (g.open && !narrow) det.open = true;
+    const sum = el('summary', {}, g.title);
+    sum.append(el('span', { class: 'count' }, ` (${specs.length})`));
+    det.append(sum);
+    if (g.note) det.append(el('p', { class: 'group-note' }, g.note));
+    for (const s of specs) {
+      det.append(buildControl(s));
+      placed.add(s.path);
+    }
+    root.append(det);
+  }
+}
+
+function presetValues(path) {
+  return cat.names.map((n) => getPath(cat.presets[n], path));
+}
+
+function buildControl(spec) {
+  const m = controlModel(spec, presetValues(spec.path));
+  const id = idOf(spec.path);
+  const tipId = `${id}-tip`;
+  const row = el('div', { class: 'param', 'data-path': spec.path });
+  const head = el('div', { class: 'param-head' });
+  const label = el('label', { for: id }, m.label);
+  head.append(label);
+  if (m.unitText || m.unit) head.append(el('span', { class: 'unit' }, m.unitText ?? m.unit));
+  row.append(head);
+  const body = el('div', { class: 'param-body' });
+  row.append(body);
+  const tip = el('div', { class: 'tip', id: tipId, role: 'tooltip' });
+  if (m.doc) tip.append(el('span', { class: 'tip-doc' }, m.doc));
+  if (m.source) tip.append(el('span', { class: 'tip-src' }, `Source: ${m.source}`));
+  row.append(tip);
+  const err = el('p', { class: 'param-error', id: `${id}-err`, 'aria-live': 'polite' });
+  row.append(err);
+  const c = { model: m, row, err, last: null };
+
+  if (m.kind === 'bool') {
+    const box = el('input', { type: 'checkbox', id, 'aria-describedby': tipId });
+    body.append(box, el('span', { class: 'value-text', 'aria-hidden': 'true' }));
+    box.addEventListener('change', (e) => userSet(c, box.checked, e));
+    c.render = (v) => {
+      box.checked = !!v;
+      body.querySelector('.value-text').textContent = v ? 'on' : 'off';
+    };
+    c.focusable = box;
+  } else if (m.kind === 'choice') {
+    const sel = el('select', { id, 'aria-describedby': tipId });
+    for (const o of m.options) sel.append(el('option', { value: o }, humanOption(o)));
+    body.append(sel);
+    sel.addEventListener('change', (e) => userSet(c, sel.value, e));
+    c.render = (v) => {
+      sel.value = v;
+    };
+    c.focusable = sel;
+  } else {
+    let on = null;
+    if (m.optional) {
+      on = el('input', { type: 'checkbox', id: `${id}-on`, class: 'on', 'aria-label': `${m.label}: on (off means none)`, 'aria-describedby': tipId });
+      const onLabel = el('label', { class: 'on-label', for: `${id}-on` });
+      onLabel.append(on, el('span', { 'aria-hidden': 'true' }, 'on'));
+      body.append(onLabel);
+      on.addEventListener('change', (e) => {
+        const v = on.checked ? c.last ?? fallbackValue(m, presetValues(spec.path)) : null;
+        userSet(c, v, e);
+      });
+    }
+    let range = null;
+    if (m.slider) {
+      const s = m.slider;
+      range =
+        s.type === 'grid'
+          ? el('input', { type: 'range', id, min: 0, max: s.values.length - 1, step: 1, 'aria-describedby': tipId })
+          : el('input', { type: 'range', id, min: s.min, max: s.max, step: s.step, 'aria-describedby': tipId });
+      body.append(range);
+      range.addEventListener('input', (e) => userSet(c, m.fromSlider(range.value), e, 'range'));
+    }
+    const text = el('input', {
+      type: 'text',
+      id: range ? `${id}-text` : id,
+      class: 'value',
+      inputmode: 'decimal',
+      autocomplete: 'off',
+      spellcheck: 'false',
+      'aria-label': range ? `${m.label}, exact value${m.unitText ? ` in ${m.unitText}` : ''}` : null,
+      'aria-describedby': `${tipId} ${id}-err`,
+    });
+    body.append(text);
+    text.addEventListener('change', (e) => {
+      const p = m.parse(text.value);
+      if (p.error) {
+        c.render(getPath(state.reform, spec.path));
+        err.textContent = p.error;
+        return;
+      }
+      userSet(c, p.value, e);
+    });
+    c.render = (v) => {
+      err.textContent = '';
+      if (v !== null) c.last = v;
+      const txt = m.format(v);
+      text.value = txt;
+      if (on) on.checked = v !== null;
+      if (range) {
+        range.disabled = v === null;
+        const pos = m.toSlider(v ?? c.last ?? fallbackValue(m, presetValues(spec.path)));
+        if (pos !== null && document.activeElement !== range) range.value = String(pos);
+        else if (pos !== null && m.slider.type === 'grid' && Number(range.value) !== pos) range.value = String(pos);
+        range.setAttribute('aria-valuetext', v === null ? 'none' : `${txt}${m.unitText ? ` ${m.unitText}` : ''}`);
+      }
+    };
+    c.focusable = range ?? text;
+  }
+  controls.set(spec.path, c);
+  return row;
+}
+
+function userSet(c, value, event, source) {
+  const path = c.model.path;
+  if (Object.is(getPath(state.reform, path), value)) {
+    if (source !== 'range') c.render(value);
+    return;
+  }
+  setPath(state.reform, path, value);
+  c.render(value);
+  changed(event);
+}
+
+function renderControls() {
+  for (const [p, c] of controls) c.render(getPath(state.reform, p));
+}
+
+// ---------------------------------------------------------------- state changes, runs
+
+let urlTimer = null;
+function scheduleUrl() {
+  clearTimeout(urlTimer);
+  urlTimer = setTimeout(() => history.replaceState(null, '', `?${toQuery(cat, state)}`), 150);
+}
+
+function changed(event) {
+  renderPresets();
+  scheduleUrl();
+  $('link-box').hidden = true;
+  run(event?.timeStamp ?? performance.now());
+}
+
+function setStatus(kind, text) {
+  document.body.dataset.status = kind;
+  $('status-text').textContent = text ?? '';
+}
+
+let progressTimer = null;
+
+async function run(inputTs) {
+  const seq = ++runSeq;
+  pendingInput = inputTs;
+  const { baseline, reform, replicates } = runScenarios(cat, state);
+  const problems = cat.problems(reform);
+  if (problems.length) {
+    setStatus('invalid', '');
+    showMessage('The reform cannot run as set:', problems);
+    return;
+  }
+  if (!$('message').dataset.sticky) hideMessage();
+  const lab = labels();
+  const same = state.baseline === state.reformBase && !isCustom(cat, state);
+  document.body.dataset.status = 'running';
+  clearTimeout(progressTimer);
+  const progress = $('progress');
+  progressTimer = setTimeout(() => {
+    if (seq !== runSeq) return;
+    progress.hidden = false;
+    $('charts').classList.add('stale');
+  }, 300);
+  let res;
+  try {
+    res = await pool.run(baseline, reform, replicates, (done, total) => {
+      if (seq !== runSeq) return;
+      progress.max = total;
+      progress.value = done;
+      if (!progress.hidden) $('status-text').textContent = `Running ${total.toLocaleString('en-US')} simulations: ${Math.round((100 * done) / total)}%`;
+    });
+  } catch (e) {
+    if (seq !== runSeq) return;
+    clearTimeout(progressTimer);
+    progress.hidden = true;
+    setStatus('error', '');
+    showMessage('The simulation failed:', [String(e.message ?? e)]);
+    return;
+  }
+  if (res === null || seq !== runSeq) return; // superseded
+  clearTimeout(progressTimer);
+  progress.hidden = true;
+  $('charts').classList.remove('stale');
+  result = res.result;
+  resultLabels = lab;
+  resultSame = same;
+  draw();
+  drawnSeq = seq;
+  const now = performance.now();
+  setStatus('idle', headline(result, lab));
+  document.body.dataset.drawn = String(drawnSeq);
+  if (drawnSeq === 1 || !performance.getEntriesByName('regsim:first-chart').length) performance.mark('regsim:first-chart');
+  document.dispatchEvent(new CustomEvent('regsim:drawn', { detail: { seq, inputTs: pendingInput, drawnTs: now, runMs: res.ms, replicates } }));
+}
+
+// ---------------------------------------------------------------- drawing
+
+function buildCharts() {
+  const root = $('charts');
+  const descs = Object.fromEntries(Array.from(api.metrics(), (m) => [m.name, m.description]));
+  for (const def of CHARTS) {
+    const id = `chart-${def.id}`;
+    const fig = el('figure', { class: 'chart', id, 'aria-labelledby': `${id}-title` });
+    const cap = el('figcaption');
+    cap.append(el('h3', { id: `${id}-title` }, def.title));
+    cap.append(el('p', { class: 'chart-desc' }, `${def.metrics.map((m) => descs[m]).filter(Boolean).join('. ')}.`));
+    fig.append(cap);
+    const plot = el('div', { class: 'plot', role: 'img' });
+    fig.append(plot);
+    const ro = el('p', { class: 'readout', 'aria-hidden': 'true' }, ' ');
+    fig.append(ro);
+    const actions = el('div', { class: 'chart-actions' });
+    const csv = el('button', { type: 'button', 'aria-label': `Download data (CSV): ${def.title}` }, 'Download data (CSV)');
+    const png = el('button', { type: 'button', 'aria-label': `Download image (PNG): ${def.title}` }, 'Download image (PNG)');
+    actions.append(csv, png);
+    fig.append(actions);
+    const det = el('details', { class: 'table' });
+    det.append(el('summary', {}, 'Data table'));
+    const tableWrap = el('div', { class: 'table-wrap', tabindex: 0, role: 'region', 'aria-label': `Data table: ${def.title}` });
+    det.append(tableWrap);
+    fig.append(det);
+    root.append(fig);
+    const chart = new Chart(plot, def);
+    const entry = { def, chart, fig, plot, ro, det, tableWrap };
+    chart.onCursor = (i) => {
+      if (!result) return;
+      ro.textContent = i === null ? ' ' : readout(def, result, mode, resultLabels, i);
+    };
+    det.addEventListener('toggle', () => det.open && renderTable(entry));
+    csv.addEventListener('click', () => {
+      if (!result) return;
+      download(new Blob([chartCsv(def, result)], { type: 'text/csv' }), `regsim-${def.id}-${fileTag()}.csv`);
+    });
+    png.addEventListener('click', async () => {
+      if (!result) return;
+      try {
+        const blob = await chartPng(chart, `${def.title} (${mode === 'diff' ? 'difference, reform − baseline' : def.unit})`, legendItems(), `regsim · ${resultLabels.reform} against ${resultLabels.baseline} · ${result.replicates} paired runs · median, 50% and 90% bands`);
+        download(blob, `regsim-${def.id}-${fileTag()}.png`);
+      } catch (e) {
+        actionStatus(`The image could not be made: ${e.message}`);
+      }
+    });
+    charts.push(entry);
+  }
+  let raf = 0;
+  new ResizeObserver(() => {
+    cancelAnimationFrame(raf);
+    raf = requestAnimationFrame(() => charts.forEach((c) => c.chart.resize()));
+  }).observe(root);
+}
+
+function fileTag() {
+  const r = isCustom(cat, state) ? `custom-${state.reformBase}` : state.reformBase;
+  return `${r}-vs-${state.baseline}`;
+}
+
+function legendItems() {
+  const pal = palette();
+  if (mode === 'diff') return [{ color: pal.diff, label: `${resultLabels.reformTitle} − ${resultLabels.baselineTitle}` }];
+  return [
+    { color: pal.base, label: `Baseline: ${resultLabels.baselineTitle}` },
+    { color: pal.reform, label: `Reform: ${resultLabels.reformTitle}` },
+  ];
+}
+
+function renderLegend() {
+  const lg = $('legend');
+  const items = legendItems().map((it) => {
+    const span = el('span', { class: 'legend-item' });
+    const sw = el('span', { class: 'swatch' });
+    sw.style.setProperty('--sw', it.color);
+    span.append(sw, document.createTextNode(it.label));
+    return span;
+  });
+  const bands = el('span', { class: 'legend-item legend-bands' }, 'Line: median; shading: 50% and 90% of runs');
+  lg.replaceChildren(...items, bands);
+  $('chart-note').textContent =
+    mode === 'diff'
+      ? `Paired differences, reform − baseline, over ${result.replicates} runs that share their random numbers. Above zero: the reform raises the measure.`
+      : `Medians over ${result.replicates} runs of each scenario; the reform uses the baseline’s random numbers.`;
+}
+
+function draw() {
+  if (!result) return;
+  const t0 = performance.now();
+  const years = result.years;
+  const span = `${Math.floor(years[0])}–${Math.floor(years[years.length - 1])}`;
+  for (const c of charts) {
+    c.chart.update(result, mode, resultLabels);
+    c.plot.setAttribute(
+      'aria-label',
+      mode === 'diff'
+        ? `${c.def.title}: chart of the difference, ${resultLabels.reform} minus ${resultLabels.baseline}, ${span}. Values are in the data table.`
+        : `${c.def.title}: chart of ${resultLabels.baseline} and ${resultLabels.reform}, ${span}, medians with 50% and 90% bands. Values are in the data table.`,
+    );
+    if (c.det.open) renderTable(c);
+  }
+  renderLegend();
+  const paras = summarize(result, resultLabels, resultSame);
+  $('summary').replaceChildren(...paras.map((p, k) => el('p', { class: k === 0 ? 'headline' : null }, p)));
+  performance.measure?.('regsim:draw', { start: t0, end: performance.now() });
+}
+
+function renderTable(c) {
+  if (!result) return;
+  const q = result.quarters;
+  const rows = [];
+  for (let i = 0; i < q.length; i++) if (q[i].endsWith('Q4') || i === q.length - 1) rows.push(i);
+  const arms = [
+    ['baseline', `Baseline: ${resultLabels.baselineTitle}`, false],
+    ['reform', `Reform: ${resultLabels.reformTitle}`, false],
+    ['difference', 'Difference', true],
+  ];
+  const tables = c.def.metrics.map((metric, mi) => {
+    const t = el('table');
+    const name = c.def.names ? ` (${c.def.names[mi]})` : '';
+    t.append(el('caption', {}, `${c.def.title}${name}, end of each year: median and the range of 90% of runs. The CSV has every quarter.`));
+    const thead = el('thead');
+    const hr = el('tr');
+    hr.append(el('th', { scope: 'col' }, 'Quarter'));
+    for (const [, label] of arms) hr.append(el('th', { scope: 'col' }, label));
+    thead.append(hr);
+    t.append(thead);
+    const tb = el('tbody');
+    for (const i of rows) {
+      const tr = el('tr');
+      tr.append(el('th', { scope: 'row' }, quarterText(q[i])));
+      for (const [key, , diff] of arms) {
+        const b = result[key].metrics[metric];
+        tr.append(el('td', {}, `${fmtKind(c.def.kind, b.p50[i], diff)} (${fmtKind(c.def.kind, b.p5[i], diff)} to ${fmtKind(c.def.kind, b.p95[i], diff)})`));
+      }
+      tb.append(tr);
+    }
+    t.append(tb);
+    return t;
+  });
+  c.tableWrap.replaceChildren(...tables);
+}
+
+// ---------------------------------------------------------------- links and files
+
+function download(blob, name) {
+  const url = URL.createObjectURL(blob);
+  const a = el('a', { href: url, download: name });
+  document.body.append(a);
+  a.click();
+  a.remove();
+  setTimeout(() => URL.revokeObjectURL(url), 10_000);
+  actionStatus(`Downloaded ${name}.`);
+}
+
+function currentLink() {
+  return `${location.origin}${location.pathname}?${toQuery(cat, state)}`;
+}
+
+function buildActions() {
+  $('copy-link').addEventListener('click', async () => {
+    const link = currentLink();
+    history.replaceState(null, '', link);
+    const box = $('link-box');
+    const text = $('link-text');
+    text.value = link;
+    box.hidden = false;
+    try {
+      await navigator.clipboard.writeText(link);
+      actionStatus('Link copied. It reproduces this view.');
+    } catch {
+      text.focus();
+      text.select();
+      actionStatus('Copy the selected link (Ctrl+C or ⌘C).');
+    }
+  });
+  $('download-scenario').addEventListener('click', () => {
+    download(new Blob([toFile(cat, state)], { type: 'application/json' }), `regsim-scenario-${fileTag()}.json`);
+  });
+  const file = $('open-file');
+  $('open-scenario').addEventListener('click', () => file.click());
+  file.addEventListener('change', async () => {
+    const f = file.files?.[0];
+    file.value = '';
+    if (!f) return;
+    let text;
+    try {
+      text = f.size > 2_000_000 ? null : await f.text();
+    } catch {
+      text = null;
+    }
+    const r = text === null ? { errors: ['the file cannot be read, or is larger than 2 MB'] } : fromFile(cat, text);
+    if (r.errors) {
+      adopt(cat.defaultState());
+      showMessage(`The file “${f.name.slice(0, 80)}” could not be used, so the default scenario is shown:`, r.errors);
+      $('message').dataset.sticky = '1';
+      return;
+    }
+    hideMessage();
+    adopt(r.state);
+    actionStatus(`Opened ${f.name.slice(0, 80)}.`);
+  });
+  $('message-close').addEventListener('click', () => {
+    delete $('message').dataset.sticky;
+    hideMessage();
+  });
+}
+
+function adopt(s) {
+  state = s;
+  renderControls();
+  changed();
+}
+
+function buildModeToggle() {
+  for (const r of document.querySelectorAll('input[name="mode"]')) {
+    r.addEventListener('change', () => {
+      if (!r.checked) return;
+      mode = r.value;
+      document.body.dataset.mode = mode;
+      for (const c of charts) c.ro.textContent = ' ';
+      draw();
+    });
+  }
+}
+
+// ---------------------------------------------------------------- start
+
+async function start() {
+  try {
+    const module = await modulePromise;
+    await init({ module_or_path: module });
+    cat = new Catalog(api);
+    const size = Math.max(1, Math.min(4, navigator.hardwareConcurrency || 2));
+    pool = new RunPool(api, module, size);
+  } catch (e) {
+    setStatus('error', '');
+    $('summary').replaceChildren(el('p', {}, 'The model could not be loaded in this browser (it needs WebAssembly and module workers).'));
+    showMessage('The model could not start:', [String(e?.message ?? e)]);
+    return;
+  }
+  const q = fromQuery(cat, location.search);
+  if (q.errors) {
+    state = cat.defaultState();
+    showMessage('This link could not be used, so the default scenario is shown:', q.errors);
+    $('message').dataset.sticky = '1';
+    history.replaceState(null, '', `?${toQuery(cat, state)}`);
+  } else {
+    state = q.state ?? cat.defaultState();
+    if (!q.state) history.replaceState(null, '', `?${toQuery(cat, state)}`);
+  }
+  buildPresetMenus();
+  buildControls();
+  buildCharts();
+  buildActions();
+  buildModeToggle();
+  renderControls();
+  renderPresets();
+  matchMedia('(prefers-color-scheme: dark)').addEventListener('change', draw);
+  window.__regsim = { get state() { return clone(state); }, get result() { return result; }, cat };
+  run(performance.now());
+}
+
+start();

@@ -1,0 +1,287 @@
+// The app's state (baseline preset, reform scenario), and its two serialisations: the URL
+// query and the scenario file. Everything read from outside is checked field by field and then
+// by the model's own validateScenario; on any problem the caller gets a list of messages.
+
+import { SHARED_PATHS, clone, getPath, setPath } from './params.js';
+
+/** Version of the link and file format (the scenario schema it was made for). */
+export const FORMAT_VERSION = 1;
+export const FILE_KIND = 'regsim-app-scenario';
+const MAX_QUERY = 8000;
+const MAX_FILE = 1_000_000;
+
+export const DEFAULT_BASELINE = 'none';
+export const DEFAULT_REFORM = 'sb1047';
+
+/**
+ * The model behind the state: presets, specs and the wasm module's validation, loaded once.
+ * `api` is the wasm module's exports.
+ */
+export class Catalog {
+  constructor(api) {
+    this.api = api;
+    this.names = Array.from(api.presetNames());
+    this.presets = Object.fromEntries(this.names.map((n) => [n, api.preset(n)]));
+    this.descriptions = Object.fromEntries(this.names.map((n) => [n, api.presetDescription(n)]));
+    this.specs = api.paramSpecs();
+    this.byPath = new Map(this.specs.map((s) => [s.path, s]));
+    this.maxReplicates = api.maxReplicates();
+    this.defaults = api.defaultScenario();
+  }
+
+  preset(name) {
+    return clone(this.presets[name]);
+  }
+
+  hasPreset(name) {
+    return typeof name === 'string' && Object.prototype.hasOwnProperty.call(this.presets, name);
+  }
+
+  /** Problems with a scenario object as readable lines; empty when valid. */
+  problems(scenario) {
+    let errs;
+    try {
+      errs = this.api.validateScenario(scenario);
+    } catch (e) {
+      return [String(e?.message ?? e)];
+    }
+    return errs.map((e) => `${e.field}: ${e.value} is not allowed; expected ${e.allowed}`);
+  }
+
+  /** A fresh default state. */
+  defaultState() {
+    return { baseline: DEFAULT_BASELINE, reformBase: DEFAULT_REFORM, reform: this.preset(DEFAULT_REFORM) };
+  }
+}
+
+/** Paths (other than shared simulation settings) where the reform differs from its preset. */
+export function diffFromPreset(cat, state) {
+  const base = cat.presets[state.reformBase];
+  const out = [];
+  for (const s of cat.specs) {
+    if (SHARED_PATHS.includes(s.path)) continue;
+    const a = getPath(state.reform, s.path);
+    const b = getPath(base, s.path);
+    if (!Object.is(a, b)) out.push([s.path, a]);
+  }
+  return out;
+}
+
+export function isCustom(cat, state) {
+  return diffFromPreset(cat, state).length > 0;
+}
+
+/** The scenarios to run: the baseline preset with the reform's shared simulation settings. */
+export function runScenarios(cat, state) {
+  const baseline = cat.preset(state.baseline);
+  for (const p of SHARED_PATHS) setPath(baseline, p, getPath(state.reform, p));
+  const reform = clone(state.reform);
+  reform.label = isCustom(cat, state) ? `custom (based on ${state.reformBase})` : state.reformBase;
+  return { baseline, reform, replicates: reform.simulation.replicates };
+}
+
+function encodeValue(v) {
+  if (v === null) return 'none';
+  return encodeURIComponent(String(v));
+}
+
+/** The query string (without "?") that reproduces the state. */
+export function toQuery(cat, state) {
+  const parts = [`v=${FORMAT_VERSION}`, `baseline=${encodeURIComponent(state.baseline)}`, `reform=${encodeURIComponent(state.reformBase)}`];
+  const diff = diffFromPreset(cat, state);
+  if (diff.length) parts.push(`set=${diff.map(([p, v]) => `${p}:${encodeValue(v)}`).join(',')}`);
+  const sim = state.reform.simulation;
+  if (sim.start_year !== cat.defaults.simulation.start_year) parts.push(`start=${sim.start_year}`);
+  if (sim.quarters !== cat.defaults.simulation.quarters) parts.push(`quarters=${sim.quarters}`);
+  parts.push(`seed=${sim.seed}`, `reps=${sim.replicates}`);
+  return parts.join('&');
+}
+
+/** Read one value typed for a spec from text; throws a readable message. */
+function parseFor(spec, text, where) {
+  const t = String(text);
+  const kind = spec.kind.type;
+  const show = JSON.stringify(t.length > 40 ? `${t.slice(0, 40)}…` : t);
+  if (kind === 'bool') {
+    if (t === 'true') return true;
+    if (t === 'false') return false;
+    throw new Error(`${where}: ${show} is not allowed; expected true or false`);
+  }
+  if (kind === 'choice') {
+    if (spec.kind.options.includes(t)) return t;
+    throw new Error(`${where}: ${show} is not allowed; expected one of ${spec.kind.options.join(', ')}`);
+  }
+  if (kind === 'optional_number' && t === 'none') return null;
+  if (!/^[-+]?(\d+\.?\d*|\.\d+)(e[-+]?\d+)?$/i.test(t)) throw new Error(`${where}: ${show} is not a number`);
+  const x = Number(t);
+  if (!Number.isFinite(x)) throw new Error(`${where}: ${show} is not a finite number`);
+  if (kind === 'integer' && !Number.isSafeInteger(x)) throw new Error(`${where}: ${show} is not a whole number`);
+  return x;
+}
+
+function intParam(params, key, lo, hi, what) {
+  const t = params.get(key);
+  if (t === null) return undefined;
+  if (!/^\d{1,16}$/.test(t) || Number(t) < lo || Number(t) > hi) {
+    const show = JSON.stringify(t.length > 40 ? `${t.slice(0, 40)}…` : t);
+    throw new Error(`${key}: ${show} is not allowed; expected ${what} from ${lo} to ${hi}`);
+  }
+  return Number(t);
+}
+
+/**
+ * Read a state from a query string. Returns {state} (null when the query is empty, i.e. use the
+ * defaults) or {errors: [message…]}.
+ */
+export function fromQuery(cat, search) {
+  const q = search.startsWith('?') ? search.slice(1) : search;
+  if (q === '') return { state: null };
+  if (q.length > MAX_QUERY) return { errors: [`the link is ${q.length} characters long; at most ${MAX_QUERY} are read`] };
+  const errors = [];
+  let params;
+  try {
+    params = new URLSearchParams(q);
+  } catch (e) {
+    return { errors: ['the link’s query cannot be read'] };
+  }
+  const known = new Set(['v', 'baseline', 'reform', 'set', 'seed', 'reps', 'quarters', 'start']);
+  for (const k of params.keys()) {
+    if (!known.has(k)) errors.push(`${JSON.stringify(k.slice(0, 40))} is not a setting this app knows (it knows ${[...known].join(', ')})`);
+    else if (params.getAll(k).length > 1) errors.push(`${k} appears more than once`);
+  }
+  const v = params.get('v');
+  if (v !== String(FORMAT_VERSION)) errors.push(`v: ${JSON.stringify(String(v).slice(0, 40))} is not a version this app reads; expected ${FORMAT_VERSION}`);
+  const baseline = params.get('baseline') ?? DEFAULT_BASELINE;
+  const reformBase = params.get('reform') ?? DEFAULT_REFORM;
+  for (const [k, name] of [['baseline', baseline], ['reform', reformBase]]) {
+    if (!cat.hasPreset(name)) errors.push(`${k}: ${JSON.stringify(name.slice(0, 40))} is not a preset; expected one of ${cat.names.join(', ')}`);
+  }
+  if (errors.length) return { errors };
+  const reform = cat.preset(reformBase);
+  const set = params.get('set');
+  if (set !== null && set !== '') {
+    const seen = new Set();
+    for (const item of set.split(',')) {
+      const i = item.indexOf(':');
+      const path = i < 0 ? item : item.slice(0, i);
+      const spec = cat.byPath.get(path);
+      if (!spec || SHARED_PATHS.includes(path)) {
+        errors.push(`set: ${JSON.stringify(path.slice(0, 60))} is not a scenario parameter`);
+        continue;
+      }
+      if (seen.has(path)) {
+        errors.push(`set: ${path} appears more than once`);
+        continue;
+      }
+      seen.add(path);
+      if (i < 0) {
+        errors.push(`set: ${path} has no value (write ${path}:VALUE)`);
+        continue;
+      }
+      try {
+        setPath(reform, path, parseFor(spec, item.slice(i + 1), path));
+      } catch (e) {
+        errors.push(e.message);
+      }
+    }
+  }
+  try {
+    const d = cat.defaults.simulation;
+    const seed = intParam(params, 'seed', 0, Number.MAX_SAFE_INTEGER, 'a whole number');
+    const reps = intParam(params, 'reps', 1, cat.maxReplicates, 'a whole number');
+    const quarters = intParam(params, 'quarters', 1, 200, 'a whole number');
+    const start = intParam(params, 'start', 2000, 2100, 'a year');
+    reform.simulation.seed = seed ?? d.seed;
+    reform.simulation.replicates = reps ?? d.replicates;
+    reform.simulation.quarters = quarters ?? d.quarters;
+    reform.simulation.start_year = start ?? d.start_year;
+  } catch (e) {
+    errors.push(e.message);
+  }
+  if (errors.length) return { errors };
+  const problems = cat.problems(reform);
+  if (problems.length) return { errors: problems };
+  return { state: { baseline, reformBase, reform } };
+}
+
+/** The scenario file: the baseline preset's name and the whole reform scenario. */
+export function toFile(cat, state) {
+  const { reform } = runScenarios(cat, state);
+  return JSON.stringify(
+    {
+      kind: FILE_KIND,
+      version: FORMAT_VERSION,
+      baseline: state.baseline,
+      reform_preset: state.reformBase,
+      reform,
+    },
+    null,
+    2,
+  );
+}
+
+/**
+ * Lay `overlay` over `base` (a full scenario), following only fields the base has; unknown or
+ * mistyped fields are reported, never copied.
+ */
+function overlayKnown(base, overlay, prefix, errors) {
+  if (overlay === null || typeof overlay !== 'object' || Array.isArray(overlay)) {
+    errors.push(`${prefix || 'reform'}: expected an object`);
+    return;
+  }
+  for (const key of Object.keys(overlay)) {
+    const where = prefix ? `${prefix}.${key}` : key;
+    if (!Object.prototype.hasOwnProperty.call(base, key)) {
+      errors.push(`${where.slice(0, 80)}: not a scenario field`);
+      continue;
+    }
+    const b = base[key];
+    const o = overlay[key];
+    if (b !== null && typeof b === 'object') overlayKnown(b, o, where, errors);
+    else if (o !== null && typeof o === 'object') errors.push(`${where}: expected a value, found an object`);
+    else base[key] = o;
+  }
+}
+
+/** Read a state from a scenario file's text: {state} or {errors}. Accepts a bare scenario too. */
+export function fromFile(cat, text) {
+  if (typeof text !== 'string') return { errors: ['the file cannot be read as text'] };
+  if (text.length > MAX_FILE) return { errors: [`the file is ${text.length} characters long; at most ${MAX_FILE} are read`] };
+  let doc;
+  try {
+    doc = JSON.parse(text);
+  } catch (e) {
+    return { errors: [`the file is not valid JSON (${String(e.message).slice(0, 120)})`] };
+  }
+  if (doc === null || typeof doc !== 'object' || Array.isArray(doc)) return { errors: ['the file does not hold a scenario object'] };
+  const errors = [];
+  let baseline = DEFAULT_BASELINE;
+  let reformBase;
+  let body;
+  if (doc.kind === FILE_KIND) {
+    if (doc.version !== FORMAT_VERSION) errors.push(`version: ${JSON.stringify(doc.version)} is not a version this app reads; expected ${FORMAT_VERSION}`);
+    for (const k of Object.keys(doc)) {
+      if (!['kind', 'version', 'baseline', 'reform_preset', 'reform'].includes(k)) errors.push(`${k.slice(0, 60)}: not a field of a scenario file`);
+    }
+    baseline = doc.baseline;
+    reformBase = doc.reform_preset;
+    body = doc.reform;
+    if (!cat.hasPreset(baseline)) errors.push(`baseline: ${JSON.stringify(String(baseline).slice(0, 40))} is not a preset; expected one of ${cat.names.join(', ')}`);
+  } else {
+    body = doc; // a bare scenario, e.g. from the CLI
+  }
+  if (reformBase === undefined) {
+    const label = typeof body?.label === 'string' ? body.label : '';
+    const m = /^custom \(based on ([a-z0-9_]+)\)$/.exec(label);
+    reformBase = m ? m[1] : cat.hasPreset(label) ? label : DEFAULT_BASELINE;
+  }
+  if (!cat.hasPreset(reformBase)) errors.push(`reform_preset: ${JSON.stringify(String(reformBase).slice(0, 40))} is not a preset; expected one of ${cat.names.join(', ')}`);
+  if (errors.length) return { errors };
+  const reform = cat.preset(reformBase);
+  overlayKnown(reform, body, '', errors);
+  if (errors.length) return { errors };
+  const problems = cat.problems(reform);
+  if (problems.length) return { errors: problems };
+  reform.label = reformBase;
+  return { state: { baseline, reformBase, reform } };
+}

@@ -1,0 +1,297 @@
+// The app as a new user meets it: load, presets, sliders, the difference view, links, files,
+// downloads and accessibility, in a real headless Chromium.
+import { test } from '@playwright/test';
+import fs from 'node:fs/promises';
+import { axeViolations, chartNumbers, chartsHash, drawn, expect, openApp, summaryText, waitRedraw } from './helpers.js';
+
+test('the page loads with charts, a summary and no console errors', async ({ page }) => {
+  const problems = await openApp(page);
+  await expect(page.locator('#charts canvas')).toHaveCount(12);
+  const summary = await summaryText(page);
+  expect(summary).toMatch(/^In 20\d\d, under SB 1047 as passed, HHI is [\d,]+ \(90% of runs [\d,]+–[\d,]+\)/);
+  expect(summary).toContain('with no regulation');
+  await expect(page.locator('#reform')).toHaveValue('sb1047');
+  await expect(page.locator('#baseline')).toHaveValue('none');
+  // The address bar holds the whole scenario.
+  await expect.poll(() => new URL(page.url()).search).toContain('v=1');
+  expect(problems).toEqual([]);
+});
+
+test('every parameter has a labelled control', async ({ page }) => {
+  await openApp(page);
+  const n = await page.evaluate(() => window.__regsim.cat.specs.length);
+  await expect(page.locator('#params .param')).toHaveCount(n);
+  // Each control has an accessible name (checked by role lookups on a sample of kinds).
+  await expect(page.getByRole('slider', { name: 'Compute threshold', exact: true })).toHaveAttribute('aria-valuetext', '1e26 FLOP');
+  await expect(page.getByRole('slider', { name: 'Cost threshold', exact: true })).toHaveAttribute('aria-valuetext', '$100M $');
+  await expect(page.getByRole('combobox', { name: 'Liability standard' })).toHaveValue('negligence');
+  await expect(page.getByRole('checkbox', { name: 'Derivative liability' })).toBeChecked();
+});
+
+test('each preset changes the charts', async ({ page }) => {
+  await openApp(page);
+  const names = await page.evaluate(() => window.__regsim.cat.names);
+  expect(names.length).toBeGreaterThanOrEqual(6);
+  const seen = new Map();
+  seen.set('sb1047', { hash: await chartsHash(page), numbers: JSON.stringify(await chartNumbers(page)) });
+  for (const name of names.filter((n) => n !== 'sb1047')) {
+    const before = await drawn(page);
+    await page.locator('#reform').selectOption(name);
+    await waitRedraw(page, before);
+    const hash = await chartsHash(page);
+    const numbers = JSON.stringify(await chartNumbers(page));
+    for (const [other, v] of seen) {
+      expect(hash, `${name} draws the same charts as ${other}`).not.toBe(v.hash);
+      expect(numbers, `${name} gives the same numbers as ${other}`).not.toBe(v.numbers);
+    }
+    seen.set(name, { hash, numbers });
+    await expect(page.locator('#reform-desc')).not.toBeEmpty();
+  }
+  // The baseline picker changes the charts too.
+  const before = await drawn(page);
+  const hash = await chartsHash(page);
+  await page.locator('#baseline').selectOption('sb53');
+  await waitRedraw(page, before);
+  expect(await chartsHash(page)).not.toBe(hash);
+  expect(await summaryText(page)).toContain('than with SB 53');
+});
+
+test('a slider moved by keyboard changes the summary and makes the reform custom', async ({ page }) => {
+  await openApp(page);
+  const summary = await summaryText(page);
+  const slider = page.getByRole('slider', { name: 'Compliance cost (recurring)' });
+  await slider.focus();
+  const before = await drawn(page);
+  // $1.25M → $1.5M, 2, 2.5, 3, 4, 5, 6, 8, 10, 12.5M: ten quick steps.
+  for (let i = 0; i < 10; i++) await page.keyboard.press('ArrowRight');
+  await waitRedraw(page, before);
+  expect(await summaryText(page)).not.toBe(summary);
+  expect(await summaryText(page)).toContain('custom (based on SB 1047 as passed)');
+  await expect(page.locator('#reform option:checked')).toHaveText('Custom (based on SB 1047 as passed)');
+  await expect(page.getByRole('textbox', { name: /Compliance cost \(recurring\), exact value/ })).toHaveValue('$12.5M');
+  // Only the newest of the quick moves was kept: the drawn result is for the final value.
+  const drawnValue = await page.evaluate(() => window.__regsim.result.reform.scenario.regime.compliance_fixed);
+  expect(drawnValue).toBe(12_500_000);
+  // "Back to preset" returns to SB 1047.
+  const b2 = await drawn(page);
+  await page.getByRole('button', { name: 'Back to preset' }).click();
+  await waitRedraw(page, b2);
+  expect(await summaryText(page)).toBe(summary);
+});
+
+test('typing an exact value works, and a bad one is refused with a message', async ({ page }) => {
+  await openApp(page);
+  const box = page.getByRole('textbox', { name: /Cost threshold, exact value/ });
+  const before = await drawn(page);
+  await box.fill('250M');
+  await box.press('Enter');
+  await waitRedraw(page, before);
+  await expect(box).toHaveValue('$250M');
+  expect(await page.evaluate(() => window.__regsim.state.reform.regime.cover_cost)).toBe(250e6);
+  await box.fill('lots');
+  await box.press('Enter');
+  await expect(page.locator('#p-regime-cover_cost-err')).toContainText('is not a number');
+  await expect(box).toHaveValue('$250M');
+  // Turning the threshold off sets it to none.
+  const b2 = await drawn(page);
+  await page.getByRole('checkbox', { name: /Cost threshold: on/ }).uncheck();
+  await waitRedraw(page, b2);
+  expect(await page.evaluate(() => window.__regsim.state.reform.regime.cover_cost)).toBe(null);
+  await expect(box).toHaveValue('none');
+});
+
+test('the difference toggle shows reform − baseline and back', async ({ page }) => {
+  await openApp(page);
+  const levels = await chartsHash(page);
+  await page.getByRole('radio', { name: /Difference/ }).check();
+  await expect(page.locator('body')).toHaveAttribute('data-mode', 'diff');
+  await expect(page.locator('#chart-note')).toContainText('Paired differences');
+  await expect(page.locator('#legend')).toContainText('SB 1047 as passed − No regulation');
+  const diff = await chartsHash(page);
+  expect(diff).not.toBe(levels);
+  // The data table follows the difference too.
+  await page.locator('#chart-hhi details.table summary').click();
+  await expect(page.locator('#chart-hhi table')).toContainText('Difference');
+  await page.getByRole('radio', { name: /Baseline and reform/ }).check();
+  expect(await chartsHash(page)).toBe(levels);
+});
+
+test('a copied link, reopened, gives the same numbers', async ({ page, context, browser }) => {
+  await context.grantPermissions(['clipboard-read', 'clipboard-write']);
+  await openApp(page);
+  // Change three things: a slider, the baseline and the seed.
+  const before = await drawn(page);
+  const slider = page.getByRole('slider', { name: 'Compute threshold', exact: true });
+  await slider.focus();
+  await page.keyboard.press('ArrowLeft');
+  await page.keyboard.press('ArrowLeft');
+  await page.locator('#baseline').selectOption('sb53');
+  await page.locator('#group-simulation summary').click();
+  const seed = page.getByRole('textbox', { name: 'Seed' });
+  await seed.fill('7');
+  await seed.press('Enter');
+  await waitRedraw(page, before);
+  await expect(page.locator('body')).toHaveAttribute('data-status', 'idle');
+  const summary = await summaryText(page);
+  const numbers = await chartNumbers(page);
+  await page.getByRole('button', { name: 'Copy link' }).click();
+  await expect(page.locator('#action-status')).toContainText('Link copied');
+  const link = await page.locator('#link-text').inputValue();
+  expect(await page.evaluate(() => navigator.clipboard.readText())).toBe(link);
+  expect(link).toContain('baseline=sb53');
+  expect(link).toContain('seed=7');
+  expect(link).toMatch(/set=regime\.cover_log_flop:/);
+
+  const fresh = await browser.newContext();
+  const page2 = await fresh.newPage();
+  const problems = await openApp(page2, link.slice(link.indexOf('?')));
+  expect(await summaryText(page2)).toBe(summary);
+  expect(await chartNumbers(page2)).toEqual(numbers);
+  await expect(page2.locator('#reform option:checked')).toHaveText('Custom (based on SB 1047 as passed)');
+  expect(problems).toEqual([]);
+  await fresh.close();
+});
+
+test('a broken link shows a clear message and falls back to the defaults', async ({ page }) => {
+  const problems = await openApp(page, '?v=1&baseline=none&reform=bogus&set=regime.cover_cost:-5');
+  await expect(page.locator('#message')).toBeVisible();
+  await expect(page.locator('#message')).toContainText('This link could not be used');
+  await expect(page.locator('#message')).toContainText('"bogus" is not a preset');
+  await expect(page.locator('#reform')).toHaveValue('sb1047');
+  expect(await summaryText(page)).toContain('under SB 1047 as passed');
+  expect(problems).toEqual([]);
+
+  // Out-of-range values are named with what is allowed.
+  await openApp(page, '?v=1&reform=sb1047&set=regime.cover_cost:-5');
+  await expect(page.locator('#message')).toContainText('regime.cover_cost: -5 is not allowed');
+  await page.getByRole('button', { name: 'Dismiss' }).click();
+  await expect(page.locator('#message')).toBeHidden();
+});
+
+test('a hostile link is shown as text, never run as HTML', async ({ page }) => {
+  let dialog = false;
+  page.on('dialog', async (d) => {
+    dialog = true;
+    await d.dismiss();
+  });
+  const evil = encodeURIComponent('<img src=x onerror=alert(1)>');
+  await openApp(page, `?v=1&reform=${evil}&set=${evil}:1,__proto__:1,constructor.prototype.x:1`);
+  await expect(page.locator('#message')).toContainText('<img src=x onerror=alert(1)>');
+  await expect(page.locator('#message img')).toHaveCount(0);
+  await expect(page.locator('#reform')).toHaveValue('sb1047');
+  expect(await page.evaluate(() => ({}).x)).toBeUndefined();
+  expect(dialog).toBe(false);
+  // An unknown version is refused too.
+  await openApp(page, '?v=99&reform=sb53');
+  await expect(page.locator('#message')).toContainText('v: "99" is not a version');
+});
+
+test('a scenario downloaded as JSON opens again; a broken file shows a message', async ({ page }, info) => {
+  await openApp(page);
+  let before = await drawn(page);
+  await page.locator('#reform').selectOption('eu_gpai');
+  await waitRedraw(page, before);
+  before = await drawn(page);
+  const slider = page.getByRole('slider', { name: 'Compliance cost (recurring)' });
+  await slider.focus();
+  await page.keyboard.press('ArrowLeft');
+  await waitRedraw(page, before);
+  const summary = await summaryText(page);
+  const [dl] = await Promise.all([page.waitForEvent('download'), page.getByRole('button', { name: 'Download scenario (JSON)' }).click()]);
+  const file = info.outputPath('scenario.json');
+  await dl.saveAs(file);
+  const doc = JSON.parse(await fs.readFile(file, 'utf8'));
+  expect(doc.baseline).toBe('none');
+  expect(doc.reform_preset).toBe('eu_gpai');
+  expect(doc.reform.label).toBe('custom (based on eu_gpai)');
+
+  // Back to defaults, then open the file.
+  await openApp(page);
+  before = await drawn(page);
+  await page.locator('#open-file').setInputFiles(file);
+  await waitRedraw(page, before);
+  expect(await summaryText(page)).toBe(summary);
+
+  // A broken file: a clear message, and the defaults.
+  const bad = info.outputPath('bad.json');
+  await fs.writeFile(bad, JSON.stringify({ kind: 'regsim-app-scenario', version: 1, baseline: 'none', reform_preset: 'sb53', reform: { regime: { cover_cost: 'a lot', '<b>x</b>': 1 } } }));
+  before = await drawn(page);
+  await page.locator('#open-file').setInputFiles(bad);
+  await expect(page.locator('#message')).toContainText('could not be used');
+  await expect(page.locator('#message')).toContainText('regime.<b>x</b>: not a scenario field');
+  await expect(page.locator('#message b')).toHaveCount(0);
+  await waitRedraw(page, before);
+  await expect(page.locator('#reform')).toHaveValue('sb1047');
+  await fs.writeFile(bad, '{ not json');
+  await page.locator('#open-file').setInputFiles(bad);
+  await expect(page.locator('#message')).toContainText('not valid JSON');
+});
+
+test('each chart downloads its data as CSV and its image as PNG', async ({ page }, info) => {
+  await openApp(page);
+  const quarters = await page.evaluate(() => window.__regsim.result.quarters.length);
+  for (const id of ['hhi', 'capability', 'liability_paid_usd']) {
+    const fig = page.locator(`#chart-${id}`);
+    const [csv] = await Promise.all([page.waitForEvent('download'), fig.getByRole('button', { name: /Download data \(CSV\)/ }).click()]);
+    expect(csv.suggestedFilename()).toBe(`regsim-${id}-sb1047-vs-none.csv`);
+    const text = await fs.readFile(await csv.path(), 'utf8');
+    const lines = text.trim().split('\n');
+    expect(lines.length).toBe(quarters + 1);
+    expect(lines[0]).toMatch(/^quarter,year,\w+_baseline_mean,/);
+    expect(lines[1]).toMatch(/^2025Q1,2025,/);
+    expect(lines[1].split(',').length).toBe(lines[0].split(',').length);
+
+    const [png] = await Promise.all([page.waitForEvent('download'), fig.getByRole('button', { name: /Download image \(PNG\)/ }).click()]);
+    const bytes = await fs.readFile(await png.path());
+    expect(bytes.subarray(0, 8).toString('hex')).toBe('89504e470d0a1a0a');
+    expect(bytes.length).toBeGreaterThan(5000);
+    await fs.writeFile(info.outputPath(`${id}.png`), bytes);
+  }
+});
+
+test('axe-core finds no violations, light and dark, with a data table open', async ({ page }) => {
+  await openApp(page);
+  await page.locator('#chart-hhi details.table summary').click();
+  expect(await axeViolations(page)).toEqual([]);
+  await page.emulateMedia({ colorScheme: 'dark' });
+  await page.getByRole('radio', { name: /Difference/ }).check();
+  expect(await axeViolations(page)).toEqual([]);
+});
+
+test.describe('on a 375 px phone', () => {
+  test.use({ viewport: { width: 375, height: 740 }, hasTouch: true, isMobile: true });
+  test('fits the width, and works', async ({ page }) => {
+    const problems = await openApp(page);
+    const overflow = await page.evaluate(() => document.documentElement.scrollWidth - window.innerWidth);
+    expect(overflow).toBeLessThanOrEqual(0);
+    const box = await page.locator('#chart-hhi canvas').boundingBox();
+    expect(box.width).toBeGreaterThan(250);
+    expect(box.x + box.width).toBeLessThanOrEqual(375);
+    expect(await axeViolations(page)).toEqual([]);
+    const before = await drawn(page);
+    await page.locator('#reform').selectOption('strict_all');
+    await waitRedraw(page, before);
+    expect(await summaryText(page)).toContain('strict liability on everything');
+    expect(problems).toEqual([]);
+  });
+});
+
+test('keyboard users see where focus is and can reach the controls', async ({ page }) => {
+  await openApp(page);
+  await page.keyboard.press('Tab');
+  await expect(page.locator('a.skip')).toBeFocused();
+  const outline = await page.evaluate(() => getComputedStyle(document.activeElement).outlineStyle);
+  expect(outline).not.toBe('none');
+  const slider = page.getByRole('slider', { name: 'Compute threshold', exact: true });
+  await slider.focus();
+  // The explanation and source appear on focus.
+  await expect(page.locator('#p-regime-cover_log_flop-tip')).toBeVisible();
+  await expect(page.locator('#p-regime-cover_log_flop-tip')).toContainText('Source:');
+});
+
+test('reduced motion is respected', async ({ page }) => {
+  await page.emulateMedia({ reducedMotion: 'reduce' });
+  await openApp(page);
+  const t = await page.evaluate(() => getComputedStyle(document.getElementById('charts')).transitionDuration);
+  expect(t).toBe('0s');
+});
