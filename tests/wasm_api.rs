@@ -1,0 +1,267 @@
+//! The JavaScript API (`src/wasm.rs`) in WebAssembly: presets, validation, results as
+//! `Float64Array`s, and garbage in, a JS `Error` out that names the field, the value and what is
+//! allowed — never a panic (a panic would trap, and every later call on the instance would fail).
+#![cfg(target_arch = "wasm32")]
+
+use js_sys::{Array, Float64Array, Object, Reflect};
+use regsim::ensemble::STATS;
+use regsim::wasm::{self, Experiment};
+use wasm_bindgen::{JsCast, JsValue};
+use wasm_bindgen_test::wasm_bindgen_test;
+
+/// A plain object with values at dotted paths: `scenario(&[("simulation.quarters", 8.into())])`.
+fn scenario(fields: &[(&str, JsValue)]) -> JsValue {
+    let root = Object::new();
+    for (path, value) in fields {
+        let keys: Vec<&str> = path.split('.').collect();
+        let mut obj: Object = root.clone();
+        for k in &keys[..keys.len() - 1] {
+            let next = Reflect::get(&obj, &(*k).into()).unwrap();
+            obj = if next.is_object() {
+                next.unchecked_into()
+            } else {
+                let o = Object::new();
+                Reflect::set(&obj, &(*k).into(), &o).unwrap();
+                o
+            };
+        }
+        Reflect::set(&obj, &(*keys.last().unwrap()).into(), value).unwrap();
+    }
+    root.into()
+}
+
+fn get(v: &JsValue, path: &str) -> JsValue {
+    path.split('.').fold(v.clone(), |v, k| Reflect::get(&v, &k.into()).unwrap())
+}
+
+fn short(quarters: f64) -> JsValue {
+    scenario(&[("simulation.quarters", quarters.into())])
+}
+
+fn preset_with_quarters(name: &str, quarters: f64) -> JsValue {
+    let p = wasm::preset(name).unwrap_or_else(|e| panic!("{e:?}"));
+    Reflect::set(&get(&p, "simulation"), &"quarters".into(), &quarters.into()).unwrap();
+    p
+}
+
+/// The message of a thrown value, which must be a JS `Error`.
+fn message(e: JsValue) -> String {
+    match e.dyn_into::<js_sys::Error>() {
+        Ok(e) => e.message().into(),
+        Err(e) => panic!("threw something that is not an Error: {e:?}"),
+    }
+}
+
+fn assert_mentions(what: &str, msg: &str, needles: &[&str]) {
+    for n in needles {
+        assert!(msg.contains(n), "{what}: message {msg:?} does not mention {n:?}");
+    }
+}
+
+fn expect_err<T>(what: &str, r: Result<T, JsValue>, needles: &[&str]) {
+    match r {
+        Ok(_) => panic!("{what}: accepted, expected an Error mentioning {needles:?}"),
+        Err(e) => assert_mentions(what, &message(e), needles),
+    }
+}
+
+fn fields_of(errors: &JsValue) -> Vec<String> {
+    Array::from(errors).iter().map(|e| get(&e, "field").as_string().unwrap()).collect()
+}
+
+#[wasm_bindgen_test]
+fn presets_are_listed_described_and_valid() {
+    let names: Vec<String> = wasm::preset_names().iter().map(|n| n.as_string().unwrap()).collect();
+    assert_eq!(names, regsim::scenario::PRESET_NAMES);
+    for name in &names {
+        assert!(!wasm::preset_description(name).unwrap().is_empty());
+        let errors = wasm::validate_scenario(wasm::preset(name).unwrap()).unwrap();
+        assert_eq!(Array::from(&errors).length(), 0, "{name}: {:?}", fields_of(&errors));
+    }
+    expect_err("preset", wasm::preset("sb1048"), &["preset", "\"sb1048\"", "sb1047"]);
+    expect_err("presetDescription", wasm::preset_description(""), &["preset", "sb1047"]);
+}
+
+#[wasm_bindgen_test]
+fn defaults_and_partial_scenarios_are_valid() {
+    for s in [wasm::default_scenario().unwrap(), Object::new().into(), short(8.0)] {
+        let errors = wasm::validate_scenario(s).unwrap();
+        assert_eq!(Array::from(&errors).length(), 0, "{:?}", fields_of(&errors));
+    }
+    assert_eq!(get(&wasm::default_scenario().unwrap(), "simulation.quarters").as_f64(), Some(40.0));
+    // Missing fields take their defaults, also inside a developer archetype, bit for bit.
+    let partial = scenario(&[("firms.startup.count", 12.into()), ("simulation.quarters", 6.into()), ("regime.cover_log_flop", JsValue::NULL)]);
+    let mut native = regsim::scenario::Scenario::default();
+    native.firms.startup.count = 12;
+    native.simulation.quarters = 6;
+    native.regime.cover_log_flop = None;
+    let native = format!("{:016x}", regsim::ensemble::run_replicate(&native, 2).bits_hash());
+    assert_eq!(wasm::replicate_hash(partial, 2).unwrap_or_else(|e| panic!("{}", message(e))), native);
+    assert!(Array::from(&wasm::param_specs().unwrap()).length() > 50);
+    assert!(wasm::max_replicates() >= 64);
+}
+
+#[wasm_bindgen_test]
+fn an_ensemble_is_a_float64array_per_metric_and_statistic() {
+    let r = wasm::run_ensemble(short(8.0), Some(3.0)).unwrap();
+    assert_eq!(get(&r, "replicates").as_f64(), Some(3.0));
+    assert_eq!(Array::from(&get(&r, "quarters")).length(), 8);
+    assert_eq!(get(&r, "years").dyn_into::<Float64Array>().unwrap().length(), 8);
+    assert!(get(&r, "reform").is_undefined() && get(&r, "difference").is_undefined());
+    let metrics = wasm::metrics();
+    assert_eq!(metrics.length() as usize, regsim::metrics::Metric::ALL.len());
+    for m in metrics.iter() {
+        let name = get(&m, "name").as_string().unwrap();
+        for stat in STATS {
+            let series = get(&r, &format!("baseline.metrics.{name}.{stat}"));
+            let series = series.dyn_into::<Float64Array>().unwrap_or_else(|v| panic!("{name}.{stat} is {v:?}"));
+            assert_eq!(series.length(), 8, "{name}.{stat}");
+        }
+    }
+}
+
+#[wasm_bindgen_test]
+fn a_comparison_has_baseline_reform_and_paired_differences() {
+    let r = wasm::run_comparison(preset_with_quarters("none", 12.0), preset_with_quarters("sb1047", 12.0), Some(4.0)).unwrap();
+    for arm in ["baseline", "reform", "difference"] {
+        for stat in STATS {
+            let s = get(&r, &format!("{arm}.metrics.compliance_spend_usd.{stat}")).dyn_into::<Float64Array>().unwrap();
+            assert_eq!(s.length(), 12, "{arm}.{stat}");
+        }
+    }
+    // The mean of paired differences is the difference of the means.
+    let mean = |arm: &str| get(&r, &format!("{arm}.metrics.hhi.mean")).dyn_into::<Float64Array>().unwrap().to_vec();
+    for ((b, f), d) in mean("baseline").iter().zip(mean("reform")).zip(mean("difference")) {
+        assert!((f - b - d).abs() <= 1e-9 * (1.0 + d.abs()), "{f} - {b} != {d}");
+    }
+    expect_err("runComparison(x, null)", wasm::run_comparison(short(8.0), JsValue::NULL, None), &["reform", "null", "scenario object"]);
+    expect_err(
+        "different horizons",
+        wasm::run_comparison(short(8.0), short(12.0), Some(2.0)),
+        &["simulation.quarters", "12", "8", "same horizon"],
+    );
+}
+
+#[wasm_bindgen_test]
+fn an_experiment_steps_to_the_same_result_as_a_comparison() {
+    let (b, r) = (preset_with_quarters("none", 8.0), preset_with_quarters("strict_all", 8.0));
+    let mut exp = Experiment::new(b.clone(), r.clone(), Some(3.0)).unwrap_or_else(|e| panic!("{}", message(e)));
+    assert_eq!((exp.runs_done(), exp.runs_total()), (0, 6));
+    let mut last = 0.0;
+    while !exp.step(1) {
+        assert!(exp.progress() > last && exp.progress() < 1.0);
+        last = exp.progress();
+    }
+    assert_eq!((exp.runs_done(), exp.progress()), (6, 1.0));
+    let stepped = exp.result().unwrap();
+    let at_once = wasm::run_comparison(b, r, Some(3.0)).unwrap();
+    for path in ["difference.metrics.liability_paid_usd.mean", "reform.metrics.n_derivatives.p95"] {
+        let (x, y) = (get(&stepped, path).dyn_into::<Float64Array>().unwrap().to_vec(), get(&at_once, path).dyn_into::<Float64Array>().unwrap().to_vec());
+        assert_eq!(x.iter().map(|v| v.to_bits()).collect::<Vec<_>>(), y.iter().map(|v| v.to_bits()).collect::<Vec<_>>(), "{path}");
+    }
+}
+
+#[wasm_bindgen_test]
+fn validation_reports_every_problem_at_once() {
+    let s = scenario(&[
+        ("simulation.quarters", 1e9.into()),
+        ("simulation.replicates", 0.into()),
+        ("simulation.seed", "seven".into()),
+        ("market.beta_frontier", f64::NAN.into()),
+        ("regime.cover_rule", "bogus".into()),
+        ("regime.nonsense", true.into()),
+        ("firms", Array::new().into()),
+    ]);
+    let fields = fields_of(&wasm::validate_scenario(s.clone()).unwrap());
+    for f in ["simulation.quarters", "simulation.replicates", "simulation.seed", "market.beta_frontier", "regime.cover_rule", "regime.nonsense", "firms"] {
+        assert!(fields.contains(&f.to_string()), "{f} missing from {fields:?}");
+    }
+    // The thrown message carries them all too.
+    expect_err("runEnsemble", wasm::run_ensemble(s.clone(), None), &["simulation.quarters", "market.beta_frontier", "regime.nonsense", "firms"]);
+    // In a comparison each field is named with its arm.
+    match Experiment::new(short(8.0), s, Some(2.0)) {
+        Ok(_) => panic!("accepted a bad reform"),
+        Err(e) => assert_mentions("Experiment", &message(e), &["reform.simulation.quarters", "reform.regime.cover_rule"]),
+    }
+}
+
+/// Garbage in: each case is a scenario, the field its error must name, and more text it must
+/// contain (the value and what is allowed).
+#[wasm_bindgen_test]
+fn garbage_throws_errors_naming_field_value_and_range() {
+    let cases: Vec<(JsValue, &str, Vec<&str>)> = vec![
+        (42.into(), "scenario", vec!["42", "scenario object"]),
+        ("none".into(), "scenario", vec!["\"none\"", "scenario object"]),
+        (true.into(), "scenario", vec!["true"]),
+        (JsValue::NULL, "scenario", vec!["null"]),
+        (JsValue::UNDEFINED, "scenario", vec!["undefined"]),
+        (Array::of2(&1.into(), &2.into()).into(), "scenario", vec!["an array"]),
+        (js_sys::Function::new_no_args("return 1").into(), "scenario", vec!["a function"]),
+        (scenario(&[("simulation.quarters", "forty".into())]), "simulation.quarters", vec!["\"forty\"", "whole number from 1 to 200"]),
+        (scenario(&[("simulation.quarters", f64::NAN.into())]), "simulation.quarters", vec!["NaN", "200"]),
+        (scenario(&[("simulation.quarters", 1e9.into())]), "simulation.quarters", vec!["1000000000", "200"]),
+        (scenario(&[("simulation.quarters", 4294967296.0.into())]), "simulation.quarters", vec!["4294967296", "200"]),
+        (scenario(&[("simulation.quarters", 1e300.into())]), "simulation.quarters", vec!["200"]),
+        (scenario(&[("simulation.quarters", f64::INFINITY.into())]), "simulation.quarters", vec!["inf", "200"]),
+        (scenario(&[("simulation.quarters", (-4).into())]), "simulation.quarters", vec!["-4", "200"]),
+        (scenario(&[("simulation.quarters", 2.5.into())]), "simulation.quarters", vec!["2.5", "whole number"]),
+        (scenario(&[("simulation.quarters", JsValue::NULL)]), "simulation.quarters", vec!["null", "200"]),
+        (scenario(&[("simulation.seed", 2f64.powi(60).into())]), "simulation.seed", vec!["seed", "9007199254740991"]),
+        (scenario(&[("simulation.seed", (-1).into())]), "simulation.seed", vec!["-1"]),
+        (scenario(&[("market.beta_frontier", f64::NAN.into())]), "market.beta_frontier", vec!["NaN", "finite number from"]),
+        (scenario(&[("market.demand0", f64::NEG_INFINITY.into())]), "market.demand0", vec!["-inf", "finite number"]),
+        (scenario(&[("market.demand0", "lots".into())]), "market.demand0", vec!["\"lots\"", "finite number"]),
+        (scenario(&[("regime.cover_log_flop", f64::NAN.into())]), "regime.cover_log_flop", vec!["NaN", "or null for none"]),
+        (scenario(&[("regime.cover_log_flop", 99.into())]), "regime.cover_log_flop", vec!["99", "35"]),
+        (scenario(&[("regime.cover_rule", "bogus".into())]), "regime.cover_rule", vec!["\"bogus\"", "\"compute_only\""]),
+        (scenario(&[("regime.cover_rule", 3.into())]), "regime.cover_rule", vec!["3", "\"and\""]),
+        (scenario(&[("regime.derivative_liability", "yes".into())]), "regime.derivative_liability", vec!["\"yes\"", "true or false"]),
+        (scenario(&[("regime.surprise", 1.into())]), "regime.surprise", vec!["known field", "cover_rule"]),
+        (scenario(&[("surprise", 1.into())]), "surprise", vec!["known field", "regime"]),
+        (scenario(&[("simulation", 40.into())]), "simulation", vec!["40", "an object with fields", "quarters"]),
+        (scenario(&[("simulation", Array::of1(&40.into()).into())]), "simulation", vec!["an array"]),
+        (scenario(&[("firms.startup", JsValue::NULL)]), "firms.startup", vec!["null", "count"]),
+        (scenario(&[("firms.startup.count", "many".into())]), "firms.startup.count", vec!["\"many\"", "whole number"]),
+        (scenario(&[("firms.startup.count", 1e7.into())]), "firms.startup.count", vec!["10000000"]),
+        (scenario(&[("label", 5.into())]), "label", vec!["5", "a string"]),
+        (scenario(&[("schema_version", 99.into())]), "schema_version", vec!["99"]),
+    ];
+    for (s, field, needles) in cases {
+        let what = format!("{field} = {}", js_sys::JSON::stringify(&s).ok().and_then(|j| j.as_string()).unwrap_or_else(|| format!("{s:?}")));
+        // validateScenario returns the problems, naming the field, and does not throw.
+        let errors = wasm::validate_scenario(s.clone()).unwrap_or_else(|e| panic!("{what}: validateScenario threw {}", message(e)));
+        assert!(fields_of(&errors).contains(&field.to_string()), "{what}: validateScenario gave {:?}", fields_of(&errors));
+        // Everything else throws an Error whose message names the field, the value and the range.
+        let mut needles = needles;
+        needles.push(field);
+        expect_err(&format!("{what}: runEnsemble"), wasm::run_ensemble(s.clone(), Some(2.0)), &needles);
+        expect_err(&format!("{what}: replicateHash"), wasm::replicate_hash(s.clone(), 0), &needles);
+        match Experiment::new(s.clone(), JsValue::NULL, None) {
+            Ok(_) => panic!("{what}: new Experiment accepted it"),
+            Err(e) => assert_mentions(&format!("{what}: new Experiment"), &message(e), &needles),
+        }
+        // As either arm of a comparison, with the arm in the field's name.
+        let arm_field = format!("reform{}", if field == "scenario" { String::new() } else { format!(".{field}") });
+        expect_err(&format!("{what}: runComparison"), wasm::run_comparison(short(40.0), s.clone(), Some(2.0)), &[&arm_field]);
+        let arm_field = arm_field.replacen("reform", "baseline", 1);
+        if !s.is_null() && !s.is_undefined() {
+            expect_err(&format!("{what}: runComparison"), wasm::run_comparison(s, short(40.0), Some(2.0)), &[&arm_field]);
+        }
+    }
+    // The instance still works after all that.
+    assert_eq!(wasm::replicate_hash(short(4.0), 0).unwrap().len(), 16);
+}
+
+#[wasm_bindgen_test]
+fn bad_replicate_counts_throw_naming_replicates() {
+    for x in [f64::NAN, 0.0, -3.0, 1.5, 1e12, f64::INFINITY, (wasm::max_replicates() + 1) as f64] {
+        expect_err(&format!("replicates = {x}"), wasm::run_ensemble(short(4.0), Some(x)), &["replicates", "whole number from 1 to"]);
+        match Experiment::new(short(4.0), short(4.0), Some(x)) {
+            Ok(_) => panic!("replicates = {x}: accepted"),
+            Err(e) => assert_mentions("Experiment", &message(e), &["replicates"]),
+        }
+    }
+    // The replicate count inside the scenario is checked too when no count is given.
+    let s = scenario(&[("simulation.replicates", 1e6.into()), ("simulation.quarters", 4.into())]);
+    expect_err("simulation.replicates", wasm::run_ensemble(s, None), &["simulation.replicates", "1000000"]);
+}
