@@ -107,9 +107,14 @@ impl Stream {
             return 0;
         }
         if lambda < 30.0 {
+            let u = self.uniform();
+            // e^{−λ} ≥ 1 − λ, so a draw at or below 1 − λ is 0 without computing the exponential
+            // (the same result as full inversion, for the many products with tiny means).
+            if u <= 1.0 - lambda {
+                return 0;
+            }
             let mut p = libm::exp(-lambda);
             let mut cdf = p;
-            let u = self.uniform();
             let mut k = 0u64;
             while u > cdf && k < 1000 {
                 k += 1;

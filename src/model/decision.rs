@@ -137,9 +137,12 @@ pub struct DecisionRules {
 /// segment, as one firm's options see them.
 #[derive(Clone, Debug)]
 pub struct Rivals {
-    value: Vec<f64>,
+    value: [f64; SEGMENTS * MAX_HORIZON],
     price_index: [f64; SEGMENTS],
 }
+
+/// Longest planning horizon (quarters), as validation allows.
+pub const MAX_HORIZON: usize = 40;
 
 /// What an option's value needs beyond the candidate itself (see [`DecisionRules::terms`]).
 #[derive(Clone, Copy, Debug)]
@@ -303,11 +306,13 @@ impl DecisionRules {
                 rival_pw[g] -= pw[g];
             }
         }
-        let mut out = Rivals { value: Vec::with_capacity(SEGMENTS * self.horizon), price_index: [0.0; SEGMENTS] };
+        let mut out = Rivals { value: [0.0; SEGMENTS * MAX_HORIZON], price_index: [0.0; SEGMENTS] };
         for g in 0..SEGMENTS {
             let r = rival[g].max(1e-300);
             out.price_index[g] = if rival_pw[g] > 0.0 { rival_pw[g] / r } else { self.ds.price[Mode::Api.index()] };
-            out.value.extend(ctx.growth[g].iter().map(|gr| r * gr));
+            for (h, gr) in ctx.growth[g].iter().enumerate() {
+                out.value[g * self.horizon + h] = r * gr;
+            }
         }
         out
     }
@@ -350,8 +355,7 @@ impl DecisionRules {
                     let expected = ctx.derivative_rate * p_base * hz as f64 * 0.5;
                     for g in 0..SEGMENTS {
                         let y = expected * self.derivative_ratio[g] * firm.derivative_pull;
-                        // (1 + y)^λ; for small y its first-order expansion (relative error < λ(1−λ)y²/2).
-                        family[g] = if y < 1e-4 { 1.0 + ds.lambda * y } else { libm::exp(ds.lambda * libm::log1p(y)) };
+                        family[g] = pow1p(y, ds.lambda);
                         within[g] = 1.0 / (1.0 + y);
                     }
                 }
@@ -500,6 +504,18 @@ impl DecisionRules {
     }
 }
 
+/// (1 + y)^λ for y ≥ 0; below y = 0.02 by its series to the y³ term (relative error under
+/// 2e-8 for λ in (0, 1]), which spares two transcendental calls for the many small families.
+#[inline]
+fn pow1p(y: f64, lambda: f64) -> f64 {
+    if y < 0.02 {
+        let (a, b) = (lambda * (lambda - 1.0) / 2.0, lambda * (lambda - 1.0) * (lambda - 2.0) / 6.0);
+        1.0 + y * (lambda + y * (a + y * b))
+    } else {
+        libm::exp(lambda * libm::log1p(y))
+    }
+}
+
 /// Probability that a court observing effort `e` with noise `noise` finds it below `due_care`.
 pub fn found_below_due_care(e: f64, due_care: f64, noise: f64) -> f64 {
     if noise > 0.0 {
@@ -512,22 +528,21 @@ pub fn found_below_due_care(e: f64, due_care: f64, noise: f64) -> f64 {
 }
 
 /// Logit choice: index of the chosen option given profits, temperature and the firm's scale, and
-/// a uniform draw `u` in (0, 1).
-pub fn logit_choice(profits: &[f64], tau: f64, scale: f64, u: f64) -> usize {
-    let best = profits.iter().copied().fold(f64::NEG_INFINITY, f64::max);
+/// a uniform draw `u` in (0, 1). `weights` is scratch space.
+pub fn logit_choice(profits: impl Iterator<Item = f64> + Clone, tau: f64, scale: f64, u: f64, weights: &mut Vec<f64>) -> usize {
+    let best = profits.clone().fold(f64::NEG_INFINITY, f64::max);
     let denom = tau * scale;
-    let mut total = 0.0;
-    for &p in profits {
-        total += libm::exp((p - best) / denom);
-    }
+    weights.clear();
+    weights.extend(profits.map(|p| libm::exp((p - best) / denom)));
+    let total: f64 = weights.iter().sum();
     let mut target = u * total;
-    for (i, &p) in profits.iter().enumerate() {
-        target -= libm::exp((p - best) / denom);
+    for (i, w) in weights.iter().enumerate() {
+        target -= w;
         if target <= 0.0 {
             return i;
         }
     }
-    profits.len() - 1
+    weights.len().saturating_sub(1)
 }
 
 #[cfg(test)]
@@ -537,12 +552,23 @@ mod tests {
     #[test]
     fn logit_picks_the_best_option_when_differences_are_large() {
         let p = [1.0, 10.0, 2.0];
+        let w = &mut Vec::new();
         for u in [0.001, 0.5, 0.999] {
-            assert_eq!(logit_choice(&p, 0.05, 10.0, u), 1);
+            assert_eq!(logit_choice(p.iter().copied(), 0.05, 10.0, u, w), 1);
         }
         // Equal profits: the draw decides, evenly.
-        assert_eq!(logit_choice(&[1.0, 1.0], 0.05, 1.0, 0.25), 0);
-        assert_eq!(logit_choice(&[1.0, 1.0], 0.05, 1.0, 0.75), 1);
+        assert_eq!(logit_choice([1.0, 1.0].into_iter(), 0.05, 1.0, 0.25, w), 0);
+        assert_eq!(logit_choice([1.0, 1.0].into_iter(), 0.05, 1.0, 0.75, w), 1);
+    }
+
+    #[test]
+    fn pow1p_series_matches_the_power() {
+        for &y in &[0.0, 1e-6, 0.005, 0.0199, 0.02, 0.5, 10.0] {
+            for &l in &[0.05, 0.45, 1.0] {
+                let exact = libm::pow(1.0 + y, l);
+                assert!((pow1p(y, l) / exact - 1.0).abs() < 2e-8, "y {y} λ {l}");
+            }
+        }
     }
 
     #[test]

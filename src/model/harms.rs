@@ -21,7 +21,7 @@ pub fn hazard(h: &Harms, mode: Mode, q: f64, q0: f64, safety: f64) -> f64 {
         Mode::Api => (h.misuse_api, h.safety_eff_api),
         Mode::Open => (h.misuse_open, h.safety_eff_open),
     };
-    libm::pow(10.0, h.capability_elasticity * (q - q0)) * misuse * (1.0 - eff * safety)
+    libm::exp(std::f64::consts::LN_10 * h.capability_elasticity * (q - q0)) * misuse * (1.0 - eff * safety)
 }
 
 /// The severity distribution and its split for sampling.

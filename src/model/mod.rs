@@ -89,6 +89,8 @@ pub struct Simulation {
     /// Recorded metrics.
     pub metrics: RunMetrics,
     order_scratch: Vec<(u64, usize)>,
+    options_scratch: Vec<training::Choice>,
+    weights_scratch: Vec<f64>,
 }
 
 impl Simulation {
@@ -118,6 +120,8 @@ impl Simulation {
             totals: QuarterTotals::default(),
             metrics: RunMetrics::with_capacity(quarters),
             order_scratch: Vec::new(),
+            options_scratch: Vec::new(),
+            weights_scratch: Vec::new(),
             severity: harms::Severity::new(&s),
             s,
         };

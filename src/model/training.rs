@@ -11,7 +11,7 @@ use crate::rng::{Purpose, Stream};
 
 /// One option of a training decision.
 #[derive(Clone, Copy, Debug)]
-struct Choice {
+pub(super) struct Choice {
     profit: f64,
     /// `None` for "keep the current model"; else (log10 FLOP, final-run cost, mode, safety).
     run: Option<(f64, f64, Mode, f64)>,
@@ -96,7 +96,8 @@ impl Simulation {
         let s = &self.s;
         let rules = &self.rules;
         let ctx = &self.ctx;
-        let mut options: Vec<Choice> = Vec::with_capacity(3 * (s.decision.levels as usize + 4) + 1);
+        let mut options = std::mem::take(&mut self.options_scratch);
+        options.clear();
         let keep = match self.devs[i].current {
             Some(c) => {
                 // Keeping the current model replaces its own nest, open or not.
@@ -172,12 +173,13 @@ impl Simulation {
                 eval(lf, cost, &mut |_, c| rules.value(s, ctx, &firm, c, None));
             }
         }
-        let profits: Vec<f64> = options.iter().map(|o| o.profit).collect();
-        let best = profits.iter().copied().fold(f64::NEG_INFINITY, f64::max);
+        let best = options.iter().map(|o| o.profit).fold(f64::NEG_INFINITY, f64::max);
         let scale = best.abs().max(firm.yearly_revenue).max(1e6);
         let u = Stream::new(self.seed, Purpose::TrainingChoice, self.t, self.devs[i].id, 0).uniform();
-        let pick = logit_choice(&profits, s.decision.tau, scale, u);
-        if let Some((lf, cost, mode, safety)) = options[pick].run {
+        let pick = logit_choice(options.iter().map(|o| o.profit), s.decision.tau, scale, u, &mut self.weights_scratch);
+        let run = options[pick].run;
+        self.options_scratch = options;
+        if let Some((lf, cost, mode, safety)) = run {
             self.train(i, lf, cost, mode, safety, frontier);
         }
     }
