@@ -369,12 +369,16 @@ async function run(inputTs) {
   resultLabels = lab;
   resultSame = same;
   draw();
-  drawnSeq = seq;
-  const now = performance.now();
   setStatus('idle', headline(result, lab));
-  document.body.dataset.drawn = String(drawnSeq);
-  if (drawnSeq === 1 || !performance.getEntriesByName('regsim:first-chart').length) performance.mark('regsim:first-chart');
-  document.dispatchEvent(new CustomEvent('regsim:drawn', { detail: { seq, inputTs: pendingInput, drawnTs: now, runMs: res.ms, replicates } }));
+  // uPlot paints its canvases in a microtask; this one runs after them.
+  queueMicrotask(() => {
+    const now = performance.now();
+    drawnSeq = seq;
+    document.body.dataset.drawn = String(drawnSeq);
+    document.body.dataset.draws = String(Number(document.body.dataset.draws ?? 0) + 1);
+    if (!performance.getEntriesByName('regsim:first-chart').length) performance.mark('regsim:first-chart');
+    document.dispatchEvent(new CustomEvent('regsim:drawn', { detail: { seq, inputTs: pendingInput, drawnTs: now, runMs: res.ms, replicates } }));
+  });
 }
 
 // ---------------------------------------------------------------- drawing
@@ -611,7 +615,7 @@ async function start() {
     const module = await modulePromise;
     await init({ module_or_path: module });
     cat = new Catalog(api);
-    const size = Math.max(1, Math.min(4, navigator.hardwareConcurrency || 2));
+    const size = window.__regsimWorkers ?? Math.max(1, Math.min(4, navigator.hardwareConcurrency || 2));
     pool = new RunPool(api, module, size);
   } catch (e) {
     setStatus('error', '');

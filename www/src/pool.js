@@ -73,10 +73,12 @@ export class RunPool {
   #merge(c) {
     this.current = null;
     let exp;
+    const t0 = performance.now();
     try {
       exp = new this.api.Experiment(c.baseline, c.reform, c.replicates);
       for (const runs of c.shards) exp.importRuns(runs);
       const result = exp.result();
+      performance.measure?.('regsim:merge', { start: t0, end: performance.now() });
       c.resolve({ result, ms: performance.now() - c.t0 });
     } catch (e) {
       c.reject(new Error(String(e?.message ?? e)));

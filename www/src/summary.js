@@ -58,9 +58,13 @@ export function summarize(result, labels, same) {
     s1 += '. Baseline and reform are the same scenario, so every difference is zero.';
     out.push(s1);
   } else {
-    const c = change(d.hhi.p50[i], fmtInt);
+    // "Higher" compares the two medians shown; whether the runs agree comes from the paired
+    // differences (the reform's run minus the baseline's run with the same random numbers).
+    const c = change(h.p50[i] - b.hhi.p50[i], fmtInt);
     s1 += c === 'about the same' ? `; about the same as with ${labels.baseline} (${fmtInt(b.hhi.p50[i])})` : `; ${c} than with ${labels.baseline} (${fmtInt(b.hhi.p50[i])})`;
-    s1 += clear(d.hhi, i) ? '.' : `, though the paired runs disagree on the direction (90% between ${signed(d.hhi.p5[i], fmtInt)} and ${signed(d.hhi.p95[i], fmtInt)}).`;
+    s1 += clear(d.hhi, i)
+      ? `, and 90% of paired runs agree on the direction (${signed(d.hhi.p5[i], fmtInt)} to ${signed(d.hhi.p95[i], fmtInt)}).`
+      : `, though paired runs disagree on the direction (90% between ${signed(d.hhi.p5[i], fmtInt)} and ${signed(d.hhi.p95[i], fmtInt)}).`;
     out.push(s1);
   }
 
@@ -72,7 +76,7 @@ export function summarize(result, labels, same) {
       : `Open models take ${fmtPct(ou)} of use against ${fmtPct(b.open_share_usage.p50[i])}, and ${fmtPct(om)} of new models are released with open weights against ${fmtPct(b.open_share_models.p50[i])}.`,
   );
 
-  const dev = (x) => fmtNumber(x, 3);
+  const dev = (x) => fmtInt(x);
   out.push(
     same
       ? `${dev(r.n_developers.p50[i])} developers are active and the top four hold ${fmtPct(r.cr4.p50[i])} of use; open models trail the frontier by ${fmtNumber(r.open_lag_quarters.p50[i], 2)} quarters.`

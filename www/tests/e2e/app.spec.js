@@ -295,3 +295,46 @@ test('reduced motion is respected', async ({ page }) => {
   const t = await page.evaluate(() => getComputedStyle(document.getElementById('charts')).transitionDuration);
   expect(t).toBe('0s');
 });
+
+test('a large ensemble shows progress, and a newer request replaces a stale one', async ({ page }) => {
+  await openApp(page, '?v=1&baseline=none&reform=sb1047&seed=1&reps=256');
+  // Switch preset twice in quick succession: only the last is drawn.
+  const before = await drawn(page);
+  const draws = Number(await page.locator('body').getAttribute('data-draws'));
+  await page.locator('#reform').selectOption('sb53');
+  await expect(page.locator('#progress')).toBeVisible();
+  await expect(page.locator('#status-text')).toContainText(/Running 512 simulations: \d+%/);
+  await page.locator('#reform').selectOption('eu_gpai');
+  await waitRedraw(page, before);
+  expect(Number(await page.locator('body').getAttribute('data-draws'))).toBe(draws + 1);
+  expect(await page.evaluate(() => window.__regsim.result.reform.scenario.label)).toBe('eu_gpai');
+  expect(await page.evaluate(() => window.__regsim.result.replicates)).toBe(256);
+  await expect(page.locator('#progress')).toBeHidden();
+});
+
+test('once loaded, the app works offline', async ({ page, context }) => {
+  await openApp(page);
+  const requests = [];
+  page.on('request', (r) => requests.push(r.url()));
+  await context.setOffline(true);
+  const before = await drawn(page);
+  await page.locator('#reform').selectOption('strict_all');
+  await waitRedraw(page, before);
+  const b2 = await drawn(page);
+  const slider = page.getByRole('slider', { name: 'Due care', exact: true });
+  await slider.focus();
+  await page.keyboard.press('ArrowRight');
+  await waitRedraw(page, b2);
+  await page.getByRole('radio', { name: /Difference/ }).check();
+  expect(await summaryText(page)).toContain('custom (based on strict liability on everything)');
+  expect(requests.filter((u) => !u.startsWith('blob:') && !u.startsWith('data:'))).toEqual([]);
+  await context.setOffline(false);
+});
+
+test('choosing "Custom" in the menu leads to the parameters', async ({ page }) => {
+  await openApp(page);
+  await page.locator('#reform').selectOption('custom');
+  await expect(page.locator('#action-status')).toContainText('Change any control');
+  await expect(page.locator('#group-coverage')).toHaveAttribute('open', '');
+  await expect(page.locator('#reform')).toHaveValue('sb1047');
+});
