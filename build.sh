@@ -1,6 +1,16 @@
 #!/usr/bin/env bash
 # regsim's one entry point: ./build.sh setup | build | serve [PORT] | test | bench
 # Idempotent: `setup` installs only what is missing; every other command runs `setup` first.
+#
+#   setup        the wasm32 target, pinned wasm-bindgen-cli and wasm-pack (crates.io), Debian's
+#                binaryen, chromium and chromium-driver (apt), the front end's npm packages
+#   build        release wasm package for the web into www/pkg (wasm-opt'd), then the front end
+#                (www/dist) when www/package.json exists
+#   serve [PORT] build, then serve the app on http://127.0.0.1:PORT/ (default 8080, or $PORT)
+#   test         native tests; wasm tests and batch experiments in Node.js and in headless
+#                Chromium; the JS API against the release package; the front end's tests
+#   bench        native benchmark (divan); wasm against native in Node.js and headless Chromium;
+#                the front end's benchmark when it exists
 set -euo pipefail
 cd "$(dirname "$0")"
 
@@ -8,9 +18,15 @@ cd "$(dirname "$0")"
 # otherwise try a download that fails on machines without general internet access).
 WASM_BINDGEN_VERSION=0.2.130
 WASM_PACK_VERSION=0.15.1
+# wasm-opt runs here, not in wasm-pack (see tools/wasm-opt.mjs and Cargo.toml). The features are
+# those rustc enables for wasm32-unknown-unknown and every current browser and Node.js supports.
+WASM_OPT_FLAGS=(-O3 --enable-bulk-memory --enable-nontrapping-float-to-int --enable-sign-ext
+  --enable-mutable-globals --enable-reference-types --enable-multivalue)
 export PATH="$HOME/.cargo/bin:$PATH"
 
-log() { printf '\033[1m[build.sh]\033[0m %s\n' "$*" >&2; }
+log() {
+  if [ -t 2 ]; then printf '\033[1m[build.sh]\033[0m %s\n' "$*" >&2; else printf '[build.sh] %s\n' "$*" >&2; fi
+}
 
 apt_install() {
   local missing=()
@@ -43,7 +59,80 @@ setup() {
   fi
 }
 
-case "${1:-}" in
+build() {
+  log "building the wasm package (release) into www/pkg"
+  wasm-pack --quiet build --release --target web --out-dir www/pkg
+  node tools/wasm-opt.mjs www/pkg "${WASM_OPT_FLAGS[@]}"
+  if [ -f www/package.json ]; then
+    log "building the front end into www/dist"
+    (cd www && npm run --silent build)
+  fi
+}
+
+serve() {
+  local port="${1:-${PORT:-8080}}"
+  build
+  local dir=www
+  [ -f www/dist/index.html ] && dir=www/dist
+  exec node tools/serve.mjs "$port" "$dir"
+}
+
+# The wasm test files: the API, same-bits and batch experiment files. (The other files in tests/
+# are native tests; they need not build for wasm32.)
+wasm_test_args() {
+  local f
+  for f in tests/wasm_*.rs tests/experiment_*.rs; do
+    [ -f "$f" ] && printf -- '--test\n%s\n' "$(basename "$f" .rs)"
+  done
+}
+
+run_tests() {
+  local wasm_tests
+  mapfile -t wasm_tests < <(wasm_test_args)
+
+  log "native tests (cargo test)"
+  cargo test
+
+  log "wasm tests and batch experiments in Node.js (wasm-pack test --node)"
+  wasm-pack test --node --release -- "${wasm_tests[@]}" -- --nocapture
+
+  # The runner starts Chromium with --headless --no-sandbox --disable-dev-shm-usage and adds the
+  # arguments in webdriver.json. WASM_BINDGEN_USE_BROWSER runs the same test files in the browser
+  # (they do not call wasm_bindgen_test_configure!); the timeout covers a whole test file.
+  log "wasm tests and batch experiments in headless Chromium (wasm-pack test --chrome)"
+  WASM_BINDGEN_USE_BROWSER=1 WASM_BINDGEN_TEST_TIMEOUT="${WASM_BINDGEN_TEST_TIMEOUT:-300}" \
+    wasm-pack test --headless --chrome --chromedriver "$(command -v chromedriver)" --release -- "${wasm_tests[@]}"
+
+  build
+  log "the JS API of the release package in Node.js (node --test tests/js)"
+  node --test tests/js/
+
+  if [ -f www/package.json ]; then
+    log "front-end tests (npm test in www)"
+    (cd www && npm test)
+  fi
+  log "all tests passed"
+}
+
+run_bench() {
+  log "native benchmark (cargo bench)"
+  cargo bench
+  build
+  log "wasm against native, in Node.js and headless Chromium (benches/wasm/bench.mjs)"
+  node benches/wasm/bench.mjs
+  if [ -f www/bench/app-bench.mjs ]; then
+    log "front-end benchmark (www/bench/app-bench.mjs)"
+    node www/bench/app-bench.mjs
+  fi
+}
+
+cmd="${1:-}"
+[ $# -gt 0 ] && shift
+case "$cmd" in
   setup) setup ;;
+  build) setup; build ;;
+  serve) setup; serve "$@" ;;
+  test) setup; run_tests ;;
+  bench) setup; run_bench ;;
   *) echo "usage: ./build.sh setup|build|serve [PORT]|test|bench" >&2; exit 2 ;;
 esac
