@@ -245,7 +245,7 @@ impl DecisionRules {
 
     /// Value an option for a firm, choosing its best safety effort (or using `fixed_safety`).
     pub fn value(&self, s: &Scenario, ctx: &DecisionContext, firm: &FirmView, c: &Candidate, fixed_safety: Option<f64>) -> Valued {
-        let mut spill = Vec::new();
+        let mut spill = [0.0; SEGMENTS * MAX_HORIZON];
         let terms = self.terms(ctx, firm, c, &mut spill);
         self.value_with(s, ctx, firm, c, &terms, fixed_safety)
     }
@@ -253,7 +253,7 @@ impl DecisionRules {
     /// The option's own nest value e^u per segment, and for an open option that leads the open
     /// frontier, the spillover growth of rivals' nest values (per segment × horizon quarter,
     /// written into `spill`).
-    pub fn terms<'a>(&self, ctx: &DecisionContext, firm: &FirmView, c: &Candidate, spill: &'a mut Vec<f64>) -> OptionTerms<'a> {
+    pub fn terms<'a>(&self, ctx: &DecisionContext, firm: &FirmView, c: &Candidate, spill: &'a mut [f64; SEGMENTS * MAX_HORIZON]) -> OptionTerms<'a> {
         let ds = &self.ds;
         let mut x = [0.0; SEGMENTS];
         for (g, xg) in x.iter_mut().enumerate() {
@@ -264,16 +264,16 @@ impl DecisionRules {
             return OptionTerms { x, spill: None };
         }
         self.spill_factors(ctx, lead, spill);
-        OptionTerms { x, spill: Some(spill) }
+        OptionTerms { x, spill: Some(&spill[..]) }
     }
 
     /// e^{β_g a_h lead} per segment and horizon quarter: rivals closing χ of their gap to a new
     /// open frontier `lead` above the old one each quarter.
-    pub fn spill_factors(&self, ctx: &DecisionContext, lead: f64, out: &mut Vec<f64>) {
-        out.clear();
+    pub fn spill_factors(&self, ctx: &DecisionContext, lead: f64, out: &mut [f64; SEGMENTS * MAX_HORIZON]) {
         for g in 0..SEGMENTS {
             for h in 0..self.horizon {
-                out.push(libm::exp(self.ds.beta[g] * ctx.spill[h] * lead));
+                // a_0 = 0: no spillover yet in the quarter of release.
+                out[g * self.horizon + h] = if h == 0 { 1.0 } else { libm::exp(self.ds.beta[g] * ctx.spill[h] * lead) };
             }
         }
     }

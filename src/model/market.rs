@@ -134,6 +134,9 @@ impl MarketState {
         reset(&mut self.derivative_share, derivs.len(), 0.0);
         reset(&mut self.derivative_spend, derivs.len(), 0.0);
         let inv_lambda = 1.0 / ds.lambda;
+        for dv in derivs.iter().filter(|d| d.alive && models[d.base].on_market) {
+            self.has_derivatives[dv.base] = true;
+        }
         for (v, m) in models.iter().enumerate() {
             if !m.on_market {
                 continue;
@@ -141,7 +144,9 @@ impl MarketState {
             let q = m.q();
             for g in 0..SEGMENTS {
                 let u = ds.utility(g, q, self.q_ref, m.brand, m.mode);
-                let e = libm::exp(u * inv_lambda);
+                // A nest without derivatives has I^λ = e^u and within-nest share 1: one
+                // exponential; a family needs e^{u/λ} to share its nest.
+                let e = if self.has_derivatives[v] { libm::exp(u * inv_lambda) } else { 1.0 };
                 self.own_u[v][g] = u;
                 self.own_exp[v][g] = e;
                 self.inner[v][g] = e;
@@ -153,7 +158,6 @@ impl MarketState {
                 continue;
             }
             let q = models[dv.base].q() + dv.uplift;
-            self.has_derivatives[dv.base] = true;
             for g in 0..SEGMENTS {
                 let e = libm::exp(ds.derivative_utility(g, q, self.q_ref) * inv_lambda);
                 self.deriv_exp[d][g] = e;
@@ -168,7 +172,6 @@ impl MarketState {
                 continue;
             }
             for g in 0..SEGMENTS {
-                // A nest without derivatives has I^λ = e^u exactly: skip the log.
                 let iv = if self.has_derivatives[v] {
                     libm::exp(ds.lambda * libm::log(self.inner[v][g]))
                 } else {

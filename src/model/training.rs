@@ -1,7 +1,7 @@
 //! Step 2 and 3 of a quarter: developers, in keyed random order, train (choosing compute, release
 //! mode and safety effort by a logit over expected profits) or widen access to their current model.
 
-use super::decision::{logit_choice, Candidate, FirmView, OptionTerms, Valued};
+use super::decision::{logit_choice, Candidate, FirmView, OptionTerms, Valued, MAX_HORIZON};
 use super::market::SEGMENTS;
 use super::regulation;
 use super::state::{Archetype, Mode};
@@ -142,7 +142,7 @@ impl Simulation {
             }
             let mut cost = libm::pow(10.0, top) * pflop;
             let cost_ratio = libm::pow(10.0, -step);
-            let mut spill = Vec::new();
+            let mut spill = [0.0; SEGMENTS * MAX_HORIZON];
             let lead_top = q_top - ctx.q_open_frontier;
             if lead_top > 0.0 {
                 rules.spill_factors(ctx, lead_top, &mut spill);
