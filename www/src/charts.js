@@ -142,6 +142,8 @@ export class Chart {
     const shape = `${mode}|${data[0].length}|${pal.base}|${pal.fg}|${labels.baseline}|${labels.reform}`;
     this.result = result;
     this.mode = mode;
+    this.data = data;
+    this.arms = arms;
     if (this.u && this.shape === shape) {
       this.u.setData(data);
       return;
@@ -150,6 +152,26 @@ export class Chart {
     this.u?.destroy();
     this.u = new uPlot(this.#opts(mode, arms, pal), data, this.el);
     this.u.root.setAttribute('aria-hidden', 'true');
+  }
+
+  /** A canvas of the chart drawn at a fixed size, for export (uPlot paints in a microtask). */
+  async render(width, height) {
+    if (!this.data) throw new Error('the chart is not drawn yet');
+    const host = document.createElement('div');
+    host.style.cssText = 'position:fixed;left:-10000px;top:0;';
+    document.body.append(host);
+    const opts = this.#opts(this.mode, this.arms, palette());
+    opts.width = width;
+    opts.height = height;
+    const u = new uPlot(opts, this.data, host);
+    await new Promise((r) => setTimeout(r, 0));
+    const out = document.createElement('canvas');
+    out.width = u.ctx.canvas.width;
+    out.height = u.ctx.canvas.height;
+    out.getContext('2d').drawImage(u.ctx.canvas, 0, 0);
+    u.destroy();
+    host.remove();
+    return out;
   }
 
   #opts(mode, arms, pal) {
@@ -330,39 +352,74 @@ export function chartCsv(def, result) {
   return `${lines.join('\n')}\n`;
 }
 
-/** A PNG of the chart with its title, legend and a source line, as a Blob. */
+function wrap(ctx, text, width) {
+  const lines = [];
+  let line = '';
+  for (const word of text.split(' ')) {
+    const next = line ? `${line} ${word}` : word;
+    if (ctx.measureText(next).width > width && line) {
+      lines.push(line);
+      line = word;
+    } else line = next;
+  }
+  if (line) lines.push(line);
+  return lines;
+}
+
+/** A PNG of the chart (900 × 420 CSS px) with its title, legend and a source line, as a Blob. */
 export async function chartPng(chart, title, legend, note) {
-  const src = chart.canvas();
-  if (!src) throw new Error('the chart is not drawn yet');
+  const dpr = Math.max(1, Math.min(2, window.devicePixelRatio || 1));
+  const src = await chart.render(900, 420);
   const pal = palette();
-  const dpr = src.width / (chart.u?.width || src.width);
-  const pad = Math.round(12 * dpr);
-  const line = Math.round(18 * dpr);
+  const pad = Math.round(16 * dpr);
+  const line = Math.round(20 * dpr);
   const out = document.createElement('canvas');
-  out.width = src.width + 2 * pad;
-  out.height = src.height + 2 * pad + 2 * line + line;
   const ctx = out.getContext('2d');
+  const W = src.width + 2 * pad;
+  ctx.font = `600 ${Math.round(16 * dpr)}px system-ui, sans-serif`;
+  const titleLines = wrap(ctx, title, W - 2 * pad);
+  ctx.font = `${Math.round(12 * dpr)}px system-ui, sans-serif`;
+  const noteLines = wrap(ctx, note, W - 2 * pad);
+  // Legend items flow onto as many lines as they need.
+  const items = [];
+  let x = pad;
+  let row = 0;
+  for (const item of legend) {
+    const w = Math.round(22 * dpr) + ctx.measureText(item.label).width + Math.round(16 * dpr);
+    if (x + w > W - pad && x > pad) {
+      x = pad;
+      row += 1;
+    }
+    items.push({ ...item, x, row });
+    x += w;
+  }
+  const legendTop = pad + titleLines.length * line + Math.round(4 * dpr);
+  const plotTop = legendTop + (row + 1) * line + Math.round(4 * dpr);
+  out.width = W;
+  out.height = plotTop + src.height + Math.round(6 * dpr) + noteLines.length * Math.round(16 * dpr) + pad;
   ctx.fillStyle = pal.bg || '#ffffff';
   ctx.fillRect(0, 0, out.width, out.height);
-  ctx.fillStyle = pal.fg || '#000000';
-  ctx.font = `600 ${Math.round(14 * dpr)}px system-ui, sans-serif`;
   ctx.textBaseline = 'top';
-  ctx.fillText(title, pad, pad);
+  ctx.fillStyle = pal.fg || '#000000';
+  ctx.font = `600 ${Math.round(16 * dpr)}px system-ui, sans-serif`;
+  titleLines.forEach((t, k) => ctx.fillText(t, pad, pad + k * line));
   ctx.font = `${Math.round(12 * dpr)}px system-ui, sans-serif`;
-  let x = pad;
-  const y = pad + line;
-  for (const item of legend) {
-    ctx.fillStyle = item.color;
-    ctx.fillRect(x, y + Math.round(4 * dpr), Math.round(14 * dpr), Math.round(4 * dpr));
-    x += Math.round(18 * dpr);
+  for (const it of items) {
+    const y = legendTop + it.row * line;
+    ctx.strokeStyle = it.color;
+    ctx.lineWidth = 2.5 * dpr;
+    ctx.setLineDash(it.dash ? [5 * dpr, 3 * dpr] : []);
+    ctx.beginPath();
+    ctx.moveTo(it.x, y + Math.round(7 * dpr));
+    ctx.lineTo(it.x + Math.round(16 * dpr), y + Math.round(7 * dpr));
+    ctx.stroke();
     ctx.fillStyle = pal.fg;
-    ctx.fillText(item.label, x, y);
-    x += ctx.measureText(item.label).width + Math.round(14 * dpr);
+    ctx.fillText(it.label, it.x + Math.round(22 * dpr), y);
   }
-  ctx.drawImage(src, pad, pad + 2 * line);
+  ctx.setLineDash([]);
+  ctx.drawImage(src, pad, plotTop);
   ctx.fillStyle = pal.axis;
-  ctx.font = `${Math.round(11 * dpr)}px system-ui, sans-serif`;
-  ctx.fillText(note, pad, pad + 2 * line + src.height + Math.round(4 * dpr));
+  noteLines.forEach((t, k) => ctx.fillText(t, pad, plotTop + src.height + Math.round(6 * dpr) + k * Math.round(16 * dpr)));
   return new Promise((resolve, reject) => out.toBlob((b) => (b ? resolve(b) : reject(new Error('PNG encoding failed'))), 'image/png'));
 }
 

@@ -200,7 +200,7 @@ function buildControl(spec) {
   const body = el('div', { class: 'param-body' });
   row.append(body);
   const tip = el('div', { class: 'tip', id: tipId, role: 'tooltip' });
-  if (m.doc) tip.append(el('span', { class: 'tip-doc' }, m.doc));
+  if (m.doc) tip.append(el('span', { class: 'tip-doc' }, m.doc.replace(/\(null: /g, '(off: ')));
   if (m.source) tip.append(el('span', { class: 'tip-src' }, `Source: ${m.source}`));
   row.append(tip);
   const err = el('p', { class: 'param-error', id: `${id}-err`, 'aria-live': 'polite' });
@@ -422,7 +422,14 @@ function buildCharts() {
     png.addEventListener('click', async () => {
       if (!result) return;
       try {
-        const blob = await chartPng(chart, `${def.title} (${mode === 'diff' ? 'difference, reform − baseline' : def.unit})`, legendItems(), `regsim · ${resultLabels.reform} against ${resultLabels.baseline} · ${result.replicates} paired runs · median, 50% and 90% bands`);
+        const legend = legendItems();
+        if (def.names) legend.push(...def.names.map((n, k) => ({ color: palette().axis, label: n, dash: k === 1 })));
+        const blob = await chartPng(
+          chart,
+          `${def.title} (${mode === 'diff' ? 'difference, reform − baseline' : def.unit})`,
+          legend,
+          `regsim · ${resultLabels.reform} against ${resultLabels.baseline} · ${result.replicates} paired runs, ${quarterText(result.quarters[0])}–${quarterText(result.quarters[result.quarters.length - 1])} · line: median; shading: 50% and 90% of runs · ${currentLink()}`,
+        );
         download(blob, `regsim-${def.id}-${fileTag()}.png`);
       } catch (e) {
         actionStatus(`The image could not be made: ${e.message}`);
