@@ -533,7 +533,12 @@ pub fn logit_choice(profits: impl Iterator<Item = f64> + Clone, tau: f64, scale:
     let best = profits.clone().fold(f64::NEG_INFINITY, f64::max);
     let denom = tau * scale;
     weights.clear();
-    weights.extend(profits.map(|p| libm::exp((p - best) / denom)));
+    // A weight below e^{−60} (≈ 1e−26) is far below the resolution of the 53-bit draw, so it is
+    // taken as zero rather than computed.
+    weights.extend(profits.map(|p| {
+        let z = (p - best) / denom;
+        if z < -60.0 { 0.0 } else { libm::exp(z) }
+    }));
     let total: f64 = weights.iter().sum();
     let mut target = u * total;
     for (i, w) in weights.iter().enumerate() {
