@@ -623,7 +623,7 @@ async function start() {
     await init({ module_or_path: module });
     cat = new Catalog(api);
     const size = window.__regsimWorkers ?? Math.max(1, Math.min(4, navigator.hardwareConcurrency || 2));
-    pool = new RunPool(api, module, size);
+    pool = new RunPool(module, size);
   } catch (e) {
     setStatus('error', '');
     $('summary').replaceChildren(el('p', {}, 'The model could not be loaded in this browser (it needs WebAssembly and module workers).'));

@@ -1,14 +1,22 @@
 // A module worker that runs one shard of an experiment at a time, a few replicates per task,
 // yielding between tasks so that a newer request replaces a stale one instead of queueing.
-// Messages in:  {type:'init', module} | {type:'run', id, baseline, reform, replicates, part, parts}
-//               | {type:'cancel'}
-// Messages out: {type:'ready'} | {type:'progress', id, done, total}
-//               | {type:'runs', id, runs: Float64Array, ms} | {type:'error', id, message}
+// Shard 0 also merges: it imports the other shards' runs and computes the result, so that the
+// page's thread never does more than draw.
+//
+// Messages in:  {type:'init', module}
+//               {type:'run', id, baseline, reform, replicates, part, parts}
+//               {type:'import', id, runs: Float64Array}      (shard 0 only: another shard's runs)
+//               {type:'cancel'}
+// Messages out: {type:'ready'}
+//               {type:'progress', id, done, total}
+//               {type:'runs', id, runs: Float64Array}        (shards 1…: their runs, for shard 0)
+//               {type:'result', id, result, mergeMs}         (shard 0: the whole comparison)
+//               {type:'error', id, message}
 
 import init, { Experiment } from '../pkg/regsim.js';
 
 let ready = null;
-let job = null; // {id, exp, t0}
+let job = null; // {id, exp, part, parts, imported, pending: Float64Array[], ownDone}
 const SLICE_MS = 12;
 
 const tickChannel = new MessageChannel();
@@ -21,8 +29,39 @@ function drop() {
   }
 }
 
+function fail(id, e) {
+  drop();
+  postMessage({ type: 'error', id, message: String(e?.message ?? e) });
+}
+
+/** Shard 0, once its own runs are done and every other shard's are in: the result. */
+function maybeFinish() {
+  if (!job || !job.ownDone || job.part !== 0 || job.imported < job.parts - 1) return;
+  const { exp, id } = job;
+  try {
+    const t = performance.now();
+    const result = exp.result();
+    const mergeMs = performance.now() - t;
+    drop();
+    postMessage({ type: 'result', id, result, mergeMs }, buffersOf(result));
+  } catch (e) {
+    fail(id, e);
+  }
+}
+
+function buffersOf(result) {
+  const out = [];
+  for (const arm of ['baseline', 'reform', 'difference']) {
+    const metrics = result[arm]?.metrics;
+    if (!metrics) continue;
+    for (const band of Object.values(metrics)) for (const a of Object.values(band)) out.push(a.buffer);
+  }
+  out.push(result.years.buffer);
+  return out;
+}
+
 function tick() {
-  if (!job) return;
+  if (!job || job.ownDone) return;
   const { exp, id } = job;
   const t = performance.now();
   let done = false;
@@ -30,18 +69,22 @@ function tick() {
     do done = exp.step(1);
     while (!done && performance.now() - t < SLICE_MS);
   } catch (e) {
-    drop();
-    postMessage({ type: 'error', id, message: String(e?.message ?? e) });
+    fail(id, e);
     return;
   }
-  if (done) {
-    const runs = exp.exportRuns();
-    const ms = performance.now() - job.t0;
-    drop();
-    postMessage({ type: 'runs', id, runs, ms }, [runs.buffer]);
-  } else {
+  if (!done) {
     postMessage({ type: 'progress', id, done: exp.runsDone, total: exp.runsTotal });
     tickChannel.port2.postMessage(0);
+    return;
+  }
+  job.ownDone = true;
+  postMessage({ type: 'progress', id, done: exp.runsDone, total: exp.runsTotal });
+  if (job.part === 0) {
+    maybeFinish();
+  } else {
+    const runs = exp.exportRuns();
+    drop();
+    postMessage({ type: 'runs', id, runs }, [runs.buffer]);
   }
 }
 
@@ -61,6 +104,18 @@ self.onmessage = async (e) => {
     drop();
     return;
   }
+  if (m.type === 'import') {
+    if (!job || job.id !== m.id) return; // stale
+    try {
+      job.exp.importRuns(m.runs);
+      job.imported += 1;
+    } catch (err) {
+      fail(m.id, err);
+      return;
+    }
+    maybeFinish();
+    return;
+  }
   if (m.type === 'run') {
     drop();
     await ready;
@@ -74,7 +129,7 @@ self.onmessage = async (e) => {
       postMessage({ type: 'error', id: m.id, message: String(err?.message ?? err) });
       return;
     }
-    job = { id: m.id, exp, t0: performance.now() };
+    job = { id: m.id, exp, part: m.part, parts: m.parts, imported: 0, ownDone: false };
     tick();
   }
 };
