@@ -47,7 +47,8 @@ const modulePromise = (async () => {
 })();
 
 let cat; // Catalog
-let pool; // RunPool
+// The workers start loading at once, in parallel with the page's own start-up.
+const pool = new RunPool(modulePromise, window.__regsimWorkers ?? Math.max(1, Math.min(4, navigator.hardwareConcurrency || 2)));
 let state; // {baseline, reformBase, reform}
 let mode = 'levels';
 let result = null;
@@ -622,8 +623,6 @@ async function start() {
     const module = await modulePromise;
     await init({ module_or_path: module });
     cat = new Catalog(api);
-    const size = window.__regsimWorkers ?? Math.max(1, Math.min(4, navigator.hardwareConcurrency || 2));
-    pool = new RunPool(module, size);
   } catch (e) {
     setStatus('error', '');
     $('summary').replaceChildren(el('p', {}, 'The model could not be loaded in this browser (it needs WebAssembly and module workers).'));
@@ -640,6 +639,8 @@ async function start() {
     state = q.state ?? cat.defaultState();
     if (!q.state) history.replaceState(null, '', `?${toQuery(cat, state)}`);
   }
+  // Start the first run, then build the page while the workers compute.
+  run(performance.now());
   buildPresetMenus();
   buildControls();
   buildCharts();
@@ -649,7 +650,6 @@ async function start() {
   renderPresets();
   matchMedia('(prefers-color-scheme: dark)').addEventListener('change', draw);
   window.__regsim = { get state() { return clone(state); }, get result() { return result; }, cat };
-  run(performance.now());
 }
 
 start();

@@ -5,7 +5,7 @@
 
 export class RunPool {
   /**
-   * @param {WebAssembly.Module} module  the compiled model, shared with the workers
+   * @param {Promise<WebAssembly.Module>} module  the compiled model (when ready), for the workers
    * @param {number} size    number of workers
    */
   constructor(module, size) {
@@ -17,7 +17,8 @@ export class RunPool {
       const w = new Worker(new URL('./worker.js', import.meta.url), { type: 'module', name: `regsim-${i}` });
       w.onmessage = (e) => this.#message(i, e.data);
       w.onerror = (e) => this.#fail(`a worker failed: ${e.message ?? 'unknown error'}`);
-      w.postMessage({ type: 'init', module });
+      // Workers start loading their script now; the model follows when it is compiled.
+      module.then((m) => w.postMessage({ type: 'init', module: m }));
       this.workers.push(w);
     }
   }

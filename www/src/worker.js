@@ -15,7 +15,8 @@
 
 import init, { Experiment } from '../pkg/regsim.js';
 
-let ready = null;
+let markReady;
+const ready = new Promise((r) => (markReady = r));
 let job = null; // {id, exp, part, parts, imported, pending: Float64Array[], ownDone}
 const SLICE_MS = 12;
 
@@ -91,9 +92,9 @@ function tick() {
 self.onmessage = async (e) => {
   const m = e.data;
   if (m.type === 'init') {
-    ready = init({ module_or_path: m.module });
     try {
-      await ready;
+      await init({ module_or_path: m.module });
+      markReady();
       postMessage({ type: 'ready' });
     } catch (err) {
       postMessage({ type: 'error', id: -1, message: `the model could not start: ${err?.message ?? err}` });
