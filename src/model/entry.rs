@@ -1,7 +1,7 @@
 //! Steps 4, 5 and 7: derivative entry, developer entry, exit.
 
 use super::regulation;
-use super::state::{Archetype, Derivative, Developer, Flows, Ledger, Mode};
+use super::state::{Archetype, Derivative, Developer, Mode};
 use super::technology;
 use super::{Simulation, ID_DERIVATIVE, ID_ENTRANT};
 use crate::rng::{Purpose, Stream};
@@ -113,20 +113,7 @@ impl Simulation {
             let id = ID_ENTRANT + ((self.t as u64) << 16) + k;
             let capital = Stream::new(self.seed, Purpose::DeveloperEntry, self.t, id, 1).lognormal(e.seed_capital_median, e.seed_capital_sigma);
             let dev = self.devs.len();
-            self.devs.push(Developer {
-                id,
-                archetype: Archetype::Startup,
-                capital,
-                current: None,
-                cadence: 0,
-                revenue_hist: [0.0; 4],
-                alive: true,
-                low_capital_quarters: 0,
-                violations: 0,
-                versions: 0,
-                flows: Flows::default(),
-                ledger: Ledger { initial: capital, ..Ledger::default() },
-            });
+            self.devs.push(Developer::new(id, Archetype::Startup, capital));
             self.totals.entries += 1.0;
             self.decide_training(dev, &mut frontier);
         }

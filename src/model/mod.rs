@@ -20,7 +20,7 @@ use crate::rng::{Purpose, Stream};
 use crate::scenario::Scenario;
 use decision::{DecisionContext, DecisionRules};
 use market::MarketState;
-use state::{Archetype, Derivative, Developer, Flows, Ledger, Mode, ModelVersion};
+use state::{Archetype, Derivative, Developer, Flows, Mode, ModelVersion};
 
 /// Agent-id namespaces, so that ids never collide across kinds of agent.
 const ID_ENTRANT: u64 = 1 << 40;
@@ -160,20 +160,7 @@ impl Simulation {
                 let mode = if k < p.open_at_start { Mode::Open } else { Mode::Api };
                 let cost = libm::pow(10.0, log_flop) * technology::price_per_flop(&tech, trained);
                 let dev = self.devs.len();
-                self.devs.push(Developer {
-                    id,
-                    archetype: a,
-                    capital: p.capital,
-                    current: None,
-                    cadence: 0,
-                    revenue_hist: [0.0; 4],
-                    alive: true,
-                    low_capital_quarters: 0,
-                    violations: 0,
-                    versions: 0,
-                    flows: Flows::default(),
-                    ledger: Ledger { initial: p.capital, ..Ledger::default() },
-                });
+                self.devs.push(Developer::new(id, a, p.capital));
                 let safety = self.s.firms.initial_safety;
                 self.add_model(dev, log_flop, cost, technology::capability(&tech, log_flop, trained), trained, mode, safety);
                 id += 1;

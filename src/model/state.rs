@@ -108,6 +108,24 @@ pub struct Developer {
 }
 
 impl Developer {
+    /// A developer entering with `capital` and no model yet.
+    pub fn new(id: u64, archetype: Archetype, capital: f64) -> Self {
+        Developer {
+            id,
+            archetype,
+            capital,
+            current: None,
+            cadence: 0,
+            revenue_hist: [0.0; 4],
+            alive: true,
+            low_capital_quarters: 0,
+            violations: 0,
+            versions: 0,
+            flows: Flows::default(),
+            ledger: Ledger { initial: capital, ..Ledger::default() },
+        }
+    }
+
     /// Revenue of the last four quarters, $.
     pub fn yearly_revenue(&self) -> f64 {
         self.revenue_hist.iter().sum()
