@@ -316,6 +316,9 @@ pub struct Experiment {
     stride: u32,
     /// Replicates run here (not imported).
     own_done: u32,
+    /// Baseline runs supplied by `reuseBaselineRuns`, in the order this experiment runs its
+    /// replicates; empty when the baseline is run here.
+    given_base: Vec<RunMetrics>,
 }
 
 #[wasm_bindgen]
@@ -361,7 +364,7 @@ impl Experiment {
             Some(r) => ensemble::check_pair(&b, r, reps).map_err(js_error)?,
         }
         let reform = r.map(|r| ensemble::paired(&b, &r));
-        Ok(Experiment { baseline: b, reform, replicates: reps, base_runs: Vec::new(), reform_runs: Vec::new(), next: 0, stride: 1, own_done: 0 })
+        Ok(Experiment { baseline: b, reform, replicates: reps, base_runs: Vec::new(), reform_runs: Vec::new(), next: 0, stride: 1, own_done: 0, given_base: Vec::new() })
     }
 
     fn arms(&self) -> u32 {
@@ -444,13 +447,43 @@ impl Experiment {
     /// Runs to do in all (replicates, twice for a comparison; a shard's share after `shard`).
     #[wasm_bindgen(getter, js_name = runsTotal)]
     pub fn runs_total(&self) -> u32 {
-        self.own_total() * self.arms()
+        self.own_total() * self.computed_arms()
     }
 
     /// Runs done so far (by this experiment, not imported).
     #[wasm_bindgen(getter, js_name = runsDone)]
     pub fn runs_done(&self) -> u32 {
-        self.own_done * self.arms()
+        self.own_done * self.computed_arms()
+    }
+
+    /// Arms run here: the reform alone when the baseline's runs are reused.
+    fn computed_arms(&self) -> u32 {
+        if self.given_base.is_empty() { self.arms() } else { 1 }
+    }
+
+    /// Reuse baseline runs kept from an earlier experiment with the same baseline scenario and
+    /// replicate count (and the same `shard`), so that only the reform is run: `runs` holds the
+    /// baseline's run of each replicate this experiment runs itself, in the order it runs them,
+    /// laid out as in `exportRuns`' baseline halves. Call before the first `step`, in a
+    /// comparison. The result is the same as when the baseline is run again: runs are pure
+    /// functions of scenario, seed and replicate index.
+    #[wasm_bindgen(js_name = reuseBaselineRuns)]
+    pub fn reuse_baseline_runs(&mut self, runs: &[f64]) -> Result<(), JsValue> {
+        if self.reform.is_none() || self.own_done > 0 || !self.base_runs.is_empty() {
+            return Err(js_error("reuseBaselineRuns: only for a comparison, before the first step or importRuns"));
+        }
+        let per = self.run_len();
+        let n = self.own_total() as usize;
+        if runs.len() != n * per {
+            return Err(js_error(FieldError {
+                field: "reuseBaselineRuns".into(),
+                value: format!("{} values", runs.len()),
+                allowed: format!("{} values ({n} replicates of {per})", n * per),
+            }));
+        }
+        let q = self.baseline.simulation.quarters as usize;
+        self.given_base = runs.chunks_exact(per).map(|r| RunMetrics { columns: r.chunks_exact(q).map(<[f64]>::to_vec).collect() }).collect();
+        Ok(())
     }
 
     /// Fraction done, 0–1.
@@ -467,7 +500,8 @@ impl Experiment {
             if self.done() {
                 break;
             }
-            self.base_runs.push(ensemble::run_replicate(&self.baseline, i));
+            let given = self.given_base.get_mut(self.own_done as usize).map(|r| std::mem::replace(r, RunMetrics { columns: Vec::new() }));
+            self.base_runs.push(given.unwrap_or_else(|| ensemble::run_replicate(&self.baseline, i)));
             if let Some(r) = &self.reform {
                 self.reform_runs.push(ensemble::run_replicate(r, i));
             }
