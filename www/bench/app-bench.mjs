@@ -3,12 +3,15 @@
 //
 //   1. first load to first chart: navigation start → the default comparison's charts drawn,
 //      each load in a fresh browser context (empty cache);
-//   2. input → redraw: a slider moved by keyboard → every chart redrawn with the new ensemble,
-//      for the default comparison (2 scenarios × 32 replicates × 40 quarters).
+//   2. input → redraw: a reform slider moved by keyboard → every chart redrawn with the new
+//      comparison, for the default comparison (2 scenarios × 32 replicates × 40 quarters); the
+//      baseline is unchanged, so the app reuses its runs and runs the reform's 32;
+//   3. the same for the baseline picker, where both arms are run (64 runs).
 //
 //   node www/bench/app-bench.mjs [--loads N] [--moves N] [--json]
 //
-// Prints the medians (and the spread). Not a test: it measures, and never fails on a number.
+// Prints medians, spread and the machine's load. Not a test: it measures, and never fails on a
+// number.
 
 import http from 'node:http';
 import fs from 'node:fs';
@@ -90,23 +93,18 @@ async function firstLoad() {
   return t;
 }
 
-async function sliderMoves() {
-  const ctx = await browser.newContext({ viewport: { width: 1280, height: 900 } });
-  const page = await ctx.newPage();
-  await page.addInitScript(RECORDER);
-  await page.goto(base);
-  await page.waitForSelector('body[data-status="idle"]', { timeout: 60_000 });
-  const setup = await page.evaluate(() => {
-    const r = window.__regsim.result;
-    return { replicates: r.replicates, quarters: r.quarters.length, charts: document.querySelectorAll('#charts canvas').length, workers: navigator.hardwareConcurrency };
-  });
-  const slider = page.locator('#p-regime-compliance_fixed');
-  await slider.focus();
+/**
+ * Keyboard steps on one control, alternating two keys, each measured from its input event to
+ * every chart redrawn (the app's 'regsim:drawn' event, sent after uPlot has painted).
+ */
+async function moves(page, selector, keys, count) {
+  const control = page.locator(selector);
+  await control.focus();
   const samples = [];
   const runs = [];
-  for (let i = 0; i < MOVES + 2; i++) {
+  for (let i = 0; i < count + 2; i++) {
     const n = await page.evaluate(() => window.__bench.length);
-    await page.keyboard.press(i % 2 ? 'ArrowLeft' : 'ArrowRight');
+    await page.keyboard.press(keys[i % 2]);
     await page.waitForFunction((k) => window.__bench.length > k && document.body.dataset.status === 'idle', n, { timeout: 60_000 });
     const ev = await page.evaluate((k) => window.__bench[k], n);
     if (i >= 2) {
@@ -116,6 +114,21 @@ async function sliderMoves() {
     }
     await page.waitForTimeout(150);
   }
+  return { samples, runs };
+}
+
+async function sliderMoves() {
+  const ctx = await browser.newContext({ viewport: { width: 1280, height: 900 } });
+  const page = await ctx.newPage();
+  await page.addInitScript(RECORDER);
+  await page.goto(base);
+  await page.waitForSelector('body[data-status="idle"]', { timeout: 60_000 });
+  const setup = await page.evaluate(() => {
+    const r = window.__regsim.result;
+    return { replicates: r.replicates, quarters: r.quarters.length, charts: document.querySelectorAll('#charts canvas').length };
+  });
+  // A reform parameter: the baseline is unchanged, so its runs are reused and 32 runs are made.
+  const reform = await moves(page, '#p-regime-compliance_fixed', ['ArrowRight', 'ArrowLeft'], MOVES);
   const parts = await page.evaluate(() => {
     const med = (name) => {
       const xs = performance.getEntriesByName(name).map((e) => e.duration).sort((a, b) => a - b);
@@ -123,8 +136,10 @@ async function sliderMoves() {
     };
     return { merge: med('regsim:merge'), draw: med('regsim:draw') };
   });
+  // The baseline picker (no regulation ↔ SB 1047): both arms run, 64 runs.
+  const both = await moves(page, '#baseline', ['ArrowDown', 'ArrowUp'], Math.max(10, Math.round(MOVES / 3)));
   await ctx.close();
-  return { samples, runs, setup, parts };
+  return { reform, both, setup, parts };
 }
 
 try {
@@ -132,23 +147,28 @@ try {
   await firstLoad();
   const loads = [];
   for (let i = 0; i < LOADS; i++) loads.push((await firstLoad()).firstChart);
-  const { samples, runs, setup, parts } = await sliderMoves();
+  const { reform, both, setup, parts } = await sliderMoves();
+  const stats = (xs) => ({ median: r1(median(xs)), min: r1(Math.min(...xs)), max: r1(Math.max(...xs)), n: xs.length });
   const out = {
-    machine: { cpus: os.cpus().length, model: os.cpus()[0]?.model ?? '', chromium: browser.version() },
+    machine: { cpus: os.cpus().length, model: os.cpus()[0]?.model ?? '', chromium: browser.version(), loadavg: os.loadavg().map(r1) },
     setup,
-    first_load_to_first_chart_ms: { median: r1(median(loads)), min: r1(Math.min(...loads)), max: r1(Math.max(...loads)), n: loads.length },
-    input_to_redraw_ms: { median: r1(median(samples)), min: r1(Math.min(...samples)), max: r1(Math.max(...samples)), n: samples.length },
-    simulation_part_ms: { median: r1(median(runs)) },
-    merge_ms: { median: r1(parts.merge) },
-    draw_ms: { median: r1(parts.draw) },
+    first_load_to_first_chart_ms: stats(loads),
+    input_to_redraw_ms: stats(reform.samples),
+    input_to_redraw_both_arms_ms: stats(both.samples),
+    simulation_ms: { reform_slider: r1(median(reform.runs)), both_arms: r1(median(both.runs)) },
+    merge_ms: r1(parts.merge),
+    draw_ms: r1(parts.draw),
   };
   if (JSON_OUT) {
     console.log(JSON.stringify(out, null, 2));
   } else {
-    console.log(`regsim web app, Chromium ${out.machine.chromium}, ${out.machine.cpus} CPUs (${out.machine.model})`);
+    const f = (x) => `median ${x.median} ms (min ${x.min}, max ${x.max}, n = ${x.n})`;
+    console.log(`regsim web app in Chromium ${out.machine.chromium}; ${out.machine.cpus} CPUs (${out.machine.model}); load average ${out.machine.loadavg.join(', ')}`);
     console.log(`default comparison: 2 scenarios × ${setup.replicates} replicates × ${setup.quarters} quarters, ${setup.charts} charts`);
-    console.log(`first load to first chart: median ${out.first_load_to_first_chart_ms.median} ms (min ${out.first_load_to_first_chart_ms.min}, max ${out.first_load_to_first_chart_ms.max}, ${loads.length} cold loads)`);
-    console.log(`input to redraw:           median ${out.input_to_redraw_ms.median} ms (min ${out.input_to_redraw_ms.min}, max ${out.input_to_redraw_ms.max}, ${samples.length} slider moves; of which simulation in workers and merge: median ${out.simulation_part_ms.median} ms, merge ${out.merge_ms.median} ms, drawing ${out.draw_ms.median} ms)`);
+    console.log(`first load to first chart:  ${f(out.first_load_to_first_chart_ms)}, cold loads`);
+    console.log(`input to redraw:            ${f(out.input_to_redraw_ms)}, reform slider moved by keyboard (baseline runs reused)`);
+    console.log(`  of which simulation ${out.simulation_ms.reform_slider} ms (workers, with merging), merging ${out.merge_ms} ms, drawing ${out.draw_ms} ms (main thread, before painting)`);
+    console.log(`input to redraw, both arms: ${f(out.input_to_redraw_both_arms_ms)}, baseline picker moved by keyboard (simulation ${out.simulation_ms.both_arms} ms)`);
   }
 } finally {
   await browser.close();

@@ -32,7 +32,8 @@ export class RunPool {
     const id = this.nextId++;
     const parts = Math.max(1, Math.min(this.size, replicates));
     return new Promise((resolve, reject) => {
-      this.current = { id, parts, progress: new Array(parts).fill(0), total: 2 * replicates, resolve, reject, onProgress, t0: performance.now() };
+      const share = (p) => 2 * Math.ceil((replicates - p) / parts);
+      this.current = { id, parts, progress: new Array(parts).fill(0), totals: Array.from({ length: parts }, (_, p) => share(p)), resolve, reject, onProgress, t0: performance.now() };
       for (let p = 0; p < parts; p++) this.workers[p].postMessage({ type: 'run', id, baseline, reform, replicates, part: p, parts });
       for (let p = parts; p < this.size; p++) this.workers[p].postMessage({ type: 'cancel' });
     });
@@ -56,8 +57,11 @@ export class RunPool {
     if (m.type === 'error') {
       this.#fail(m.message);
     } else if (m.type === 'progress') {
+      // Runs actually computed: a reused baseline is not counted.
       c.progress[worker] = m.done;
-      c.onProgress?.(c.progress.reduce((a, b) => a + b, 0), c.total);
+      c.totals[worker] = m.total;
+      const sum = (a) => a.reduce((x, y) => x + y, 0);
+      c.onProgress?.(sum(c.progress), sum(c.totals));
     } else if (m.type === 'runs') {
       // Another shard's runs go to shard 0, which merges (transferred, not copied).
       this.workers[0].postMessage({ type: 'import', id: m.id, runs: m.runs }, [m.runs.buffer]);

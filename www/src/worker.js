@@ -17,7 +17,10 @@ import init, { Experiment } from '../pkg/regsim.js';
 
 let markReady;
 const ready = new Promise((r) => (markReady = r));
-let job = null; // {id, exp, part, parts, imported, pending: Float64Array[], ownDone}
+let job = null; // {id, exp, part, parts, replicates, key, reused, pending, ownDone}
+// The baseline's runs of the last experiment, by what they depend on: a reform slider then runs
+// the reform alone (the same bits as running the baseline again).
+let baselineCache = { key: null, runs: null };
 const SLICE_MS = 12;
 
 const tickChannel = new MessageChannel();
@@ -37,9 +40,10 @@ function fail(id, e) {
 
 /** Shard 0, once its own runs are done and every other shard's are in: the result. */
 function maybeFinish() {
-  if (!job || !job.ownDone || job.part !== 0 || job.imported < job.parts - 1) return;
+  if (!job || !job.ownDone || job.part !== 0 || job.pending.length < job.parts - 1) return;
   const { exp, id } = job;
   try {
+    for (const runs of job.pending) exp.importRuns(runs);
     const t = performance.now();
     const result = exp.result();
     const mergeMs = performance.now() - t;
@@ -80,13 +84,25 @@ function tick() {
   }
   job.ownDone = true;
   postMessage({ type: 'progress', id, done: exp.runsDone, total: exp.runsTotal });
+  // Only this shard's own runs are present here: imports wait for maybeFinish.
+  const runs = exp.exportRuns();
+  if (!job.reused) keepBaseline(job, runs);
   if (job.part === 0) {
     maybeFinish();
   } else {
-    const runs = exp.exportRuns();
     drop();
     postMessage({ type: 'runs', id, runs }, [runs.buffer]);
   }
+}
+
+/** Keep the baseline halves of this shard's runs (laid out baseline, reform per replicate). */
+function keepBaseline(j, runs) {
+  const own = Math.ceil((j.replicates - j.part) / j.parts);
+  if (own <= 0 || runs.length % (2 * own) !== 0) return;
+  const len = runs.length / (2 * own);
+  const base = new Float64Array(own * len);
+  for (let k = 0; k < own; k++) base.set(runs.subarray(2 * k * len, (2 * k + 1) * len), k * len);
+  baselineCache = { key: j.key, runs: base };
 }
 
 self.onmessage = async (e) => {
@@ -107,13 +123,7 @@ self.onmessage = async (e) => {
   }
   if (m.type === 'import') {
     if (!job || job.id !== m.id) return; // stale
-    try {
-      job.exp.importRuns(m.runs);
-      job.imported += 1;
-    } catch (err) {
-      fail(m.id, err);
-      return;
-    }
+    job.pending.push(m.runs);
     maybeFinish();
     return;
   }
@@ -122,15 +132,21 @@ self.onmessage = async (e) => {
     await ready;
     drop(); // a newer request may have arrived while waiting
     let exp;
+    const key = JSON.stringify([m.baseline, m.replicates, m.part, m.parts]);
+    let reused = false;
     try {
       exp = new Experiment(m.baseline, m.reform, m.replicates);
       exp.shard(m.part, m.parts);
+      if (m.reform && baselineCache.key === key) {
+        exp.reuseBaselineRuns(baselineCache.runs);
+        reused = true;
+      }
     } catch (err) {
       exp?.free();
       postMessage({ type: 'error', id: m.id, message: String(err?.message ?? err) });
       return;
     }
-    job = { id: m.id, exp, part: m.part, parts: m.parts, imported: 0, ownDone: false };
+    job = { id: m.id, exp, part: m.part, parts: m.parts, replicates: m.replicates, key, reused, pending: [], ownDone: false };
     tick();
   }
 };

@@ -152,6 +152,22 @@ test('a copied link, reopened, gives the same numbers', async ({ page, context, 
   await fresh.close();
 });
 
+test('a reform change reuses the baseline runs and gives the numbers of a fresh run', async ({ page, browser }) => {
+  await openApp(page);
+  for (const key of ['ArrowRight', 'ArrowRight', 'ArrowLeft']) {
+    const before = await drawn(page);
+    await page.getByRole('slider', { name: 'Actionable harm floor', exact: true }).focus();
+    await page.keyboard.press(key);
+    await waitRedraw(page, before);
+  }
+  const numbers = await chartNumbers(page);
+  const fresh = await browser.newContext();
+  const page2 = await fresh.newPage();
+  await openApp(page2, new URL(page.url()).search);
+  expect(await chartNumbers(page2)).toEqual(numbers);
+  await fresh.close();
+});
+
 test('a broken link shows a clear message and falls back to the defaults', async ({ page }) => {
   const problems = await openApp(page, '?v=1&baseline=none&reform=bogus&set=regime.cover_cost:-5');
   await expect(page.locator('#message')).toBeVisible();
@@ -303,7 +319,7 @@ test('a large ensemble shows progress, and a newer request replaces a stale one'
   const draws = Number(await page.locator('body').getAttribute('data-draws'));
   await page.locator('#reform').selectOption('sb53');
   await expect(page.locator('#progress')).toBeVisible();
-  await expect(page.locator('#status-text')).toContainText(/Running 512 simulations: \d+%/);
+  await expect(page.locator('#status-text')).toContainText(/Running [\d,]+ simulations: \d+%/);
   await page.locator('#reform').selectOption('eu_gpai');
   await waitRedraw(page, before);
   expect(Number(await page.locator('body').getAttribute('data-draws'))).toBe(draws + 1);
