@@ -84,7 +84,7 @@ function labels() {
   const custom = isCustom(cat, state);
   return {
     baseline: phrase(state.baseline),
-    reform: custom ? `custom (based on ${phrase(state.reformBase)})` : phrase(state.reformBase),
+    reform: custom ? `a custom reform based on ${phrase(state.reformBase)}` : phrase(state.reformBase),
     baselineTitle: title(state.baseline),
     reformTitle: custom ? `Custom (based on ${title(state.reformBase)})` : title(state.reformBase),
   };
@@ -413,7 +413,7 @@ function buildCharts() {
     const entry = { def, chart, fig, plot, ro, det, tableWrap };
     chart.onCursor = (i) => {
       if (!result) return;
-      ro.textContent = i === null ? ' ' : readout(def, result, mode, resultLabels, i);
+      ro.textContent = i === null ? ' ' : readout(def, result, mode, { baseline: resultLabels.baselineTitle, reform: resultLabels.reformTitle }, i);
     };
     det.addEventListener('toggle', () => det.open && renderTable(entry));
     csv.addEventListener('click', () => {

@@ -66,7 +66,7 @@ test('a slider moved by keyboard changes the summary and makes the reform custom
   for (let i = 0; i < 10; i++) await page.keyboard.press('ArrowRight');
   await waitRedraw(page, before);
   expect(await summaryText(page)).not.toBe(summary);
-  expect(await summaryText(page)).toContain('custom (based on SB 1047 as passed)');
+  expect(await summaryText(page)).toContain('under a custom reform based on SB 1047 as passed');
   await expect(page.locator('#reform option:checked')).toHaveText('Custom (based on SB 1047 as passed)');
   await expect(page.getByRole('textbox', { name: /Compliance cost \(recurring\), exact value/ })).toHaveValue('$12.5M');
   // Only the newest of the quick moves was kept: the drawn result is for the final value.
@@ -342,7 +342,7 @@ test('once loaded, the app works offline', async ({ page, context }) => {
   await page.keyboard.press('ArrowRight');
   await waitRedraw(page, b2);
   await page.getByRole('radio', { name: /Difference/ }).check();
-  expect(await summaryText(page)).toContain('custom (based on strict liability on everything)');
+  expect(await summaryText(page)).toContain('a custom reform based on strict liability on everything');
   expect(requests.filter((u) => !u.startsWith('blob:') && !u.startsWith('data:'))).toEqual([]);
   await context.setOffline(false);
 });
