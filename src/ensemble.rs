@@ -232,23 +232,24 @@ pub fn comparison(baseline: &Scenario, reform: &Scenario, replicates: u32, b: Ve
     Comparison { baseline: finish(baseline, replicates, b), reform: finish(reform, replicates, r), difference }
 }
 
-/// Run replicates `0..replicates` of a scenario (assumed valid) on up to `threads` threads. Each
-/// replicate is independent and stored by index, so the result is the same for any thread count.
+/// Run the replicates `indices` of a scenario (assumed valid) on up to `threads` threads. Each
+/// replicate is independent and stored by position, so the result is the same for any thread
+/// count.
 #[cfg(not(target_arch = "wasm32"))]
-pub fn run_parallel(s: &Scenario, replicates: u32, threads: usize, on_done: &(dyn Fn() + Sync)) -> Vec<RunMetrics> {
-    use std::sync::atomic::{AtomicU32, Ordering};
+pub fn run_parallel(s: &Scenario, indices: &[u32], threads: usize, on_done: &(dyn Fn() + Sync)) -> Vec<RunMetrics> {
+    use std::sync::atomic::{AtomicUsize, Ordering};
     use std::sync::Mutex;
-    let next = AtomicU32::new(0);
-    let slots: Mutex<Vec<Option<RunMetrics>>> = Mutex::new(vec![None; replicates as usize]);
+    let next = AtomicUsize::new(0);
+    let slots: Mutex<Vec<Option<RunMetrics>>> = Mutex::new(vec![None; indices.len()]);
     std::thread::scope(|scope| {
-        for _ in 0..threads.clamp(1, replicates.max(1) as usize) {
+        for _ in 0..threads.clamp(1, indices.len().max(1)) {
             scope.spawn(|| loop {
-                let i = next.fetch_add(1, Ordering::Relaxed);
-                if i >= replicates {
+                let k = next.fetch_add(1, Ordering::Relaxed);
+                if k >= indices.len() {
                     break;
                 }
-                let r = run_replicate(s, i);
-                slots.lock().unwrap_or_else(|e| e.into_inner())[i as usize] = Some(r);
+                let r = run_replicate(s, indices[k]);
+                slots.lock().unwrap_or_else(|e| e.into_inner())[k] = Some(r);
                 on_done();
             });
         }

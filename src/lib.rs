@@ -16,7 +16,8 @@
 //! - [`metrics`]: per-quarter outputs, kept as columns;
 //! - [`ensemble`]: replicates, bands, baseline-against-reform comparisons;
 //! - [`report`]: the JSON and CSV shapes of results;
-//! - [`analysis`]: paired effects, calibration targets.
+//! - [`analysis`]: paired effects, calibration targets;
+//! - [`shards`]: one ensemble split across machines and merged back.
 //!
 //! The model never knows it runs in a browser: only `wasm` (built for wasm32) touches JavaScript.
 //!
@@ -36,6 +37,7 @@ pub mod model;
 pub mod report;
 pub mod rng;
 pub mod scenario;
+pub mod shards;
 
 #[cfg(target_arch = "wasm32")]
 pub mod wasm;

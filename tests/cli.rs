@@ -144,3 +144,29 @@ fn help_and_params_work() {
     let v: serde_json::Value = serde_json::from_str(&stdout(&o)).unwrap();
     assert!(v.as_array().unwrap().iter().any(|p| p["path"] == "regime.cover_cost"));
 }
+
+#[test]
+fn shards_merge_into_exactly_the_unsharded_result() {
+    let dir = std::env::temp_dir().join(format!("regsim-cli-shards-{}", std::process::id()));
+    std::fs::create_dir_all(&dir).unwrap();
+    let whole = regsim(&["compare", "--baseline", "none", "--reform", "sb1047", "--replicates", "7", "--quarters", "12"]);
+    assert!(whole.status.success());
+    let mut parts = Vec::new();
+    for i in 0..3 {
+        let shard = format!("{i}/3");
+        let o = regsim(&["compare", "--baseline", "none", "--reform", "sb1047", "--replicates", "7", "--quarters", "12", "--shard", &shard, "--format", "runs"]);
+        assert!(o.status.success(), "{}", stderr(&o));
+        let path = dir.join(format!("part{i}.json"));
+        std::fs::write(&path, &o.stdout).unwrap();
+        parts.push(path.to_str().unwrap().to_string());
+    }
+    let mut args = vec!["merge"];
+    args.extend(parts.iter().rev().map(String::as_str));
+    let merged = regsim(&args);
+    assert!(merged.status.success(), "{}", stderr(&merged));
+    assert_eq!(stdout(&merged), stdout(&whole), "merged parts must give the same bytes as one run");
+    // A missing part is an error that says which replicates are missing.
+    assert_rejected(&["merge", &parts[0], &parts[1]], "missing");
+    assert_rejected(&["run", "--shard", "1/2"], "--shard");
+    assert_rejected(&["run", "--shard", "2/2", "--format", "runs"], "--shard");
+}

@@ -17,7 +17,7 @@ mod cli {
     use clap::{Args, Parser, Subcommand, ValueEnum};
     use indicatif::{ProgressBar, ProgressStyle};
     use regsim::scenario::{self, Scenario, ScenarioError};
-    use regsim::{ensemble, report};
+    use regsim::{ensemble, report, shards};
     use std::io::Write;
     use std::path::PathBuf;
 
@@ -51,6 +51,16 @@ mod cli {
             preset: String,
             #[command(flatten)]
             common: Common,
+        },
+        /// Join the parts of a sharded run or comparison (`--shard I/K --format runs`) into the
+        /// result one machine would have produced.
+        Merge {
+            /// The parts' files.
+            #[arg(required = true, value_name = "PART.json")]
+            parts: Vec<PathBuf>,
+            /// Output format.
+            #[arg(long, value_enum, default_value_t = Format::Json)]
+            format: Format,
         },
         /// Measure the calibration targets (MODEL.md §6.1) on the baseline and print them as a
         /// Markdown table; exit code 1 when one is not met.
@@ -102,15 +112,21 @@ mod cli {
         /// Output format.
         #[arg(long, value_enum, default_value_t = Format::Json)]
         format: Format,
+        /// Run only shard I of K of the replicates (0-based, every K-th from I), to split an
+        /// ensemble across machines; needs --format runs; join the parts with `regsim merge`.
+        #[arg(long, value_name = "I/K")]
+        shard: Option<String>,
         /// Threads to run replicates on (default: every core).
         #[arg(long, value_name = "N", allow_negative_numbers = true)]
         threads: Option<usize>,
     }
 
-    #[derive(ValueEnum, Clone, Copy, Debug)]
+    #[derive(ValueEnum, Clone, Copy, Debug, PartialEq)]
     enum Format {
         Json,
         Csv,
+        /// Raw runs of every replicate (for --shard and `regsim merge`).
+        Runs,
     }
 
     #[derive(ValueEnum, Clone, Copy, Debug)]
@@ -185,12 +201,13 @@ mod cli {
                 let s = build(&preset, &common, &[])?;
                 let reps = common.replicates.unwrap_or(s.simulation.replicates);
                 ensemble::check(&s, reps)?;
-                let runs = run_with_bar(&s, reps, common.threads, reps as u64, &None)?;
-                let r = ensemble::ensemble(&s, reps, runs);
-                emit(&match common.format {
-                    Format::Json => report::ensemble_json(&r).to_string() + "\n",
-                    Format::Csv => report::ensemble_csv(&r),
-                })
+                let indices = indices(reps, &common)?;
+                let runs = run_with_bar(&s, &indices, common.threads, indices.len() as u64, &None)?;
+                if common.format == Format::Runs {
+                    let part = shards::Part { total: reps, baseline: s, reform: None, indices, baseline_runs: runs, reform_runs: Vec::new() };
+                    return emit(&(shards::part_json(&part).to_string() + "\n"));
+                }
+                emit_merged(shards::Merged::Ensemble(ensemble::ensemble(&s, reps, runs)), common.format)
             }
             Command::Compare { baseline, reform, baseline_set, reform_set, common } => {
                 let b = build(&baseline, &common, &baseline_set)?;
@@ -198,19 +215,55 @@ mod cli {
                 let reps = common.replicates.unwrap_or(b.simulation.replicates);
                 ensemble::check_pair(&b, &r, reps)?;
                 let r = ensemble::paired(&b, &r);
-                let bar = Some(progress_bar(2 * reps as u64));
-                let runs_b = run_with_bar(&b, reps, common.threads, 0, &bar)?;
-                let runs_r = run_with_bar(&r, reps, common.threads, 0, &bar)?;
+                let indices = indices(reps, &common)?;
+                let bar = Some(progress_bar(2 * indices.len() as u64));
+                let runs_b = run_with_bar(&b, &indices, common.threads, 0, &bar)?;
+                let runs_r = run_with_bar(&r, &indices, common.threads, 0, &bar)?;
                 if let Some(bar) = bar {
                     bar.finish_and_clear();
                 }
-                let c = ensemble::comparison(&b, &r, reps, runs_b, runs_r);
-                emit(&match common.format {
-                    Format::Json => report::comparison_json(&c).to_string() + "\n",
-                    Format::Csv => report::comparison_csv(&c),
-                })
+                if common.format == Format::Runs {
+                    let part = shards::Part { total: reps, baseline: b, reform: Some(r), indices, baseline_runs: runs_b, reform_runs: runs_r };
+                    return emit(&(shards::part_json(&part).to_string() + "\n"));
+                }
+                emit_merged(shards::Merged::Comparison(ensemble::comparison(&b, &r, reps, runs_b, runs_r)), common.format)
+            }
+            Command::Merge { parts, format } => {
+                if format == Format::Runs {
+                    return Err(Failure(2, "--format: runs is not allowed for merge; expected json or csv".into()));
+                }
+                let mut read = Vec::new();
+                for path in &parts {
+                    let text = std::fs::read_to_string(path).map_err(|e| Failure(2, format!("merge: cannot read {}: {e}", path.display())))?;
+                    let v: serde_json::Value = serde_json::from_str(&text).map_err(|e| Failure(2, format!("merge: {} is not valid JSON: {e}", path.display())))?;
+                    read.push(shards::part_from_json(&v).map_err(|e| Failure(2, format!("merge: {}: {e}", path.display())))?);
+                }
+                emit_merged(shards::merge(read).map_err(|e| Failure(2, e))?, format)
             }
         }
+    }
+
+    /// The replicate indices this invocation runs: all, or one shard of them.
+    fn indices(reps: u32, c: &Common) -> Result<Vec<u32>, Failure> {
+        match &c.shard {
+            None => Ok((0..reps).collect()),
+            Some(text) => {
+                if c.format != Format::Runs {
+                    return Err(Failure(2, "--shard: needs --format runs (join the parts with `regsim merge`)".into()));
+                }
+                let (i, k) = shards::parse_shard(text).map_err(|e| Failure(2, e))?;
+                Ok(shards::shard_indices(reps, i, k))
+            }
+        }
+    }
+
+    fn emit_merged(m: shards::Merged, format: Format) -> Result<(), Failure> {
+        emit(&match (m, format) {
+            (shards::Merged::Ensemble(r), Format::Csv) => report::ensemble_csv(&r),
+            (shards::Merged::Ensemble(r), _) => report::ensemble_json(&r).to_string() + "\n",
+            (shards::Merged::Comparison(c), Format::Csv) => report::comparison_csv(&c),
+            (shards::Merged::Comparison(c), _) => report::comparison_json(&c).to_string() + "\n",
+        })
     }
 
     fn progress_bar(total: u64) -> ProgressBar {
@@ -223,7 +276,7 @@ mod cli {
 
     /// Run replicates on every core, with a progress bar on standard error when it is a terminal
     /// (`own_bar` > 0 makes a bar of that length; otherwise `shared` is advanced).
-    fn run_with_bar(s: &Scenario, reps: u32, threads: Option<usize>, own_bar: u64, shared: &Option<ProgressBar>) -> Result<Vec<regsim::metrics::RunMetrics>, Failure> {
+    fn run_with_bar(s: &Scenario, indices: &[u32], threads: Option<usize>, own_bar: u64, shared: &Option<ProgressBar>) -> Result<Vec<regsim::metrics::RunMetrics>, Failure> {
         let threads = threads.unwrap_or_else(|| std::thread::available_parallelism().map_or(1, |n| n.get()));
         if threads == 0 {
             return Err(Failure(2, "--threads: 0 is not allowed; expected at least 1".into()));
@@ -235,7 +288,7 @@ mod cli {
                 b.inc(1);
             }
         };
-        let runs = ensemble::run_parallel(s, reps, threads, &tick);
+        let runs = ensemble::run_parallel(s, indices, threads, &tick);
         if let Some(b) = own {
             b.finish_and_clear();
         }
