@@ -162,8 +162,7 @@ function buildControls() {
     if (!bySpecGroup.has(s.group)) bySpecGroup.set(s.group, []);
     bySpecGroup.get(s.group).push(s);
   }
-  const narrow = matchMedia('(max-width: 900px)').matches;
-  const placed = new Set();
+  const narrow = matchMedia('(max-width: 999px)').matches;
   const groups = [...UI_GROUPS];
   // Any spec group the table does not name still gets a section.
   for (const g of bySpecGroup.keys()) if (!groups.some((u) => u.groups.includes(g))) groups.push({ id: g, title: g, groups: [g] });
@@ -176,10 +175,7 @@ function buildControls() {
     sum.append(el('span', { class: 'count' }, ` (${specs.length})`));
     det.append(sum);
     if (g.note) det.append(el('p', { class: 'group-note' }, g.note));
-    for (const s of specs) {
-      det.append(buildControl(s));
-      placed.add(s.path);
-    }
+    for (const s of specs) det.append(buildControl(s));
     root.append(det);
   }
 }
@@ -216,7 +212,6 @@ function buildControl(spec) {
       box.checked = !!v;
       body.querySelector('.value-text').textContent = v ? 'on' : 'off';
     };
-    c.focusable = box;
   } else if (m.kind === 'choice') {
     const sel = el('select', { id, 'aria-describedby': tipId });
     for (const o of m.options) sel.append(el('option', { value: o }, humanOption(o)));
@@ -225,7 +220,6 @@ function buildControl(spec) {
     c.render = (v) => {
       sel.value = v;
     };
-    c.focusable = sel;
   } else {
     let on = null;
     if (m.optional) {
@@ -282,7 +276,6 @@ function buildControl(spec) {
         range.setAttribute('aria-valuetext', v === null ? 'none' : `${txt}${m.unitText ? ` ${m.unitText}` : ''}`);
       }
     };
-    c.focusable = range ?? text;
   }
   controls.set(spec.path, c);
   return row;

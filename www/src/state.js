@@ -165,7 +165,11 @@ export function fromQuery(cat, search) {
       const i = item.indexOf(':');
       const path = i < 0 ? item : item.slice(0, i);
       const spec = cat.byPath.get(path);
-      if (!spec || SHARED_PATHS.includes(path)) {
+      if (SHARED_PATHS.includes(path)) {
+        errors.push(`set: ${path} is set with its own key (start, quarters, seed or reps), not in set`);
+        continue;
+      }
+      if (!spec) {
         errors.push(`set: ${JSON.stringify(path.slice(0, 60))} is not a scenario parameter`);
         continue;
       }

@@ -49,7 +49,7 @@ export function summarize(result, labels, same) {
   const year = quarter.slice(0, 4);
   const endOfYear = quarter.endsWith('Q4');
   const when = endOfYear ? `In ${year}` : `In ${quarterText(quarter)}`;
-  const yearly = result.quarters.length >= 4 && endOfYear ? `over ${year}` : 'over the last four quarters';
+  const yearly = result.quarters.length >= 4 && endOfYear ? `Across ${year}` : 'Across the last four quarters';
   const out = [];
 
   const h = r.hhi;
@@ -88,7 +88,7 @@ export function summarize(result, labels, same) {
   const comp = yearMean(r.compliance_spend_usd);
   const liab = yearMean(r.liability_paid_usd);
   out.push(
-    `On average ${yearly}, incidents cause ${fmtUsd(harmR, 2)} of harm${same ? '' : ` against ${fmtUsd(harmB, 2)}`}; developers spend ${fmtUsd(comp, 2)} on compliance and pay ${fmtUsd(liab, 2)} in damages and penalties.`,
+    `${yearly}, incidents cause an average of ${fmtUsd(harmR, 2)} of harm${same ? '' : ` against ${fmtUsd(harmB, 2)}`}; developers spend ${fmtUsd(comp, 2)} on compliance and pay ${fmtUsd(liab, 2)} in damages and penalties.`,
   );
   return out;
 }
