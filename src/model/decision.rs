@@ -81,6 +81,9 @@ pub struct FirmView {
     pub replaced_nest: Option<([f64; SEGMENTS], [f64; SEGMENTS])>,
     /// Earlier penalised violations.
     pub violations: u32,
+    /// What an actionable incident costs it at most, given its capital
+    /// ([`DecisionRules::capped_harm`]); 0 when no liability applies.
+    pub capped_harm: f64,
 }
 
 /// A model a firm could have: trained now, or its current one in some mode.
@@ -128,9 +131,10 @@ pub struct DecisionRules {
     /// e^{(u_d − u_base)/λ} per segment for an Open base without brand (derivative at the median
     /// spend's uplift); a branded base multiplies it by e^{−brand/λ}.
     derivative_ratio: [f64; SEGMENTS],
-    mean_uplift: f64,
     mode_factor: [[f64; 3]; SEGMENTS],
     level_ratio: [f64; SEGMENTS],
+    /// 10^{γ × mean uplift}: a typical derivative's extra hazard over its base.
+    uplift_hazard: f64,
 }
 
 /// Rivals' nest values per segment × horizon quarter (index g·H + h) and their price index per
@@ -186,6 +190,7 @@ impl DecisionRules {
             level_ratio[g] = libm::exp(-ds.beta[g] * s.decision.level_step);
         }
         DecisionRules {
+            uplift_hazard: libm::pow(10.0, h.capability_elasticity * mean_uplift),
             mode_factor,
             level_ratio,
             ds,
@@ -198,8 +203,12 @@ impl DecisionRules {
             sigma,
             p_actionable,
             derivative_ratio,
-            mean_uplift,
         }
+    }
+
+    /// Whether anyone can be made to pay for harms under this regime.
+    pub fn liability(&self) -> bool {
+        self.liability
     }
 
     /// The demand system.
@@ -416,18 +425,18 @@ impl DecisionRules {
         let cap = firm.capital.max(0.0);
         let (own_rate, der_rate, per_harm, per_penalty) = if liable {
             let hz = &s.harms;
-            let scale = ctx.lambda0 * libm::pow(10.0, hz.capability_elasticity * (c.q - ctx.q0)) * self.p_actionable;
+            let scale = ctx.lambda0 * libm::exp(std::f64::consts::LN_10 * hz.capability_elasticity * (c.q - ctx.q0)) * self.p_actionable;
             let misuse = match c.mode {
                 Mode::Closed => hz.misuse_closed,
                 Mode::Api => hz.misuse_api,
                 Mode::Open => hz.misuse_open,
             };
             let der = if c.mode == Mode::Open && s.regime.derivative_liability {
-                exp_der * hz.misuse_open * libm::pow(10.0, hz.capability_elasticity * self.mean_uplift)
+                exp_der * hz.misuse_open * self.uplift_hazard
             } else {
                 0.0
             };
-            let harm = self.capped_harm(s.regime.harm_floor, cap);
+            let harm = firm.capped_harm;
             let pen = regulation::penalty(&s.regime, c.cost, firm.yearly_revenue, firm.violations).min((cap - harm).max(0.0));
             (scale * exp_own * misuse, scale * der, harm, pen)
         } else {

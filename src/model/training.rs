@@ -83,6 +83,7 @@ impl Simulation {
             fixed_cost: a.fixed_cost,
             replaced_nest,
             violations: d.violations,
+            capped_harm: if self.rules.liability() { self.rules.capped_harm(self.s.regime.harm_floor, d.capital.max(0.0)) } else { 0.0 },
         }
     }
 
@@ -243,7 +244,27 @@ impl Simulation {
         }
         let firm = self.firm_view(i);
         let safety = self.models[c].safety;
-        let value = |mode| self.rules.value(&self.s, &self.ctx, &firm, &self.current_candidate(c, mode), Some(safety)).profit;
+        // One set of rivals and one nest value for every mode: the modes differ by a factor.
+        let rules = &self.rules;
+        let rivals = rules.rivals(&self.ctx, &firm);
+        let q = self.models[c].q();
+        let mut base = [0.0; SEGMENTS];
+        for (g, b) in base.iter_mut().enumerate() {
+            *b = libm::exp(rules.demand_system().beta[g] * (q - self.ctx.q_ref) + firm.brand);
+        }
+        let mut spill = [0.0; SEGMENTS * MAX_HORIZON];
+        let lead = q - self.ctx.q_open_frontier;
+        if lead > 0.0 {
+            rules.spill_factors(&self.ctx, lead, &mut spill);
+        }
+        let value = |mode: Mode| {
+            let mut x = [0.0; SEGMENTS];
+            for g in 0..SEGMENTS {
+                x[g] = base[g] * rules.mode_factor(g, mode);
+            }
+            let sp = (mode == Mode::Open && lead > 0.0).then_some(&spill[..]);
+            rules.value_against(&self.s, &self.ctx, &firm, &rivals, &self.current_candidate(c, mode), &OptionTerms { x, spill: sp }, Some(safety)).profit
+        };
         let mut best = (value(now), now);
         for mode in Mode::ALL.into_iter().filter(|&m| m > now) {
             let v = value(mode);
