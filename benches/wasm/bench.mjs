@@ -94,7 +94,7 @@ async function chromium() {
     '--headless', '--no-sandbox', '--disable-gpu', '--disable-dev-shm-usage', '--disable-background-networking',
     '--disable-component-update', '--no-first-run', '--mute-audio', `--user-data-dir=${profile}`,
     `http://127.0.0.1:${port}/bench.html?replicates=${replicates}&seconds=${seconds}`,
-  ], { stdio: ['ignore', 'ignore', 'pipe'] });
+  ], { stdio: ['ignore', 'ignore', 'pipe'], detached: true }); // its own process group, ended as one
   let stderr = '';
   browser.stderr.on('data', (d) => (stderr += d));
   const timer = setTimeout(() => rejectResult(new Error(`no result from Chromium in 180 s\n${stderr.slice(-2000)}`)), 180_000);
@@ -104,9 +104,21 @@ async function chromium() {
   } finally {
     clearTimeout(timer);
     browser.removeAllListeners('exit');
-    browser.kill('SIGKILL');
+    if (browser.exitCode === null && browser.signalCode === null) {
+      const exited = new Promise((res) => browser.once('exit', res));
+      try {
+        process.kill(-browser.pid, 'SIGKILL'); // the browser and its helper processes
+      } catch {
+        browser.kill('SIGKILL');
+      }
+      await exited;
+    }
     server.close();
-    fs.rmSync(profile, { recursive: true, force: true });
+    try {
+      fs.rmSync(profile, { recursive: true, force: true, maxRetries: 10, retryDelay: 200 });
+    } catch (e) {
+      console.error(`wasm-bench: could not remove ${profile}: ${e.message}`);
+    }
   }
 }
 
