@@ -1,8 +1,9 @@
 // Charts of the results: one uPlot per chart, baseline and reform medians with their 50% and
 // 90% bands, or the paired difference (reform − baseline) with its bands.
 
+// uPlot's stylesheet is the page's to load (the app imports it; a figure adopts it in its shadow
+// root), so that this module has no side effects on the document.
 import uPlot from 'uplot';
-import 'uplot/dist/uPlot.min.css';
 import { fmtInt, fmtNumber, fmtPct, fmtPp, fmtUsd, fmtLogFlop, quarterText } from './format.js';
 
 export { quarterText };
@@ -70,9 +71,12 @@ function axisFmt(kind, v, diff) {
   return fmtNumber(v, 4);
 }
 
-/** Colours from the page's CSS custom properties (light or dark scheme). */
-function palette() {
-  const cs = getComputedStyle(document.documentElement);
+/**
+ * Colours from CSS custom properties (light or dark scheme): the page's, or those of `root` (an
+ * element, e.g. an embedded figure's host).
+ */
+function palette(root = document.documentElement) {
+  const cs = getComputedStyle(root);
   const get = (n) => cs.getPropertyValue(n).trim();
   return {
     base: get('--c-base'),
@@ -118,10 +122,14 @@ export class Chart {
   /**
    * @param {HTMLElement} el  container for the plot
    * @param {object} def      an entry of CHARTS
+   * @param {{height?: number, styleRoot?: Element}} [options]  a fixed plot height in CSS px
+   *   (else 200 or 230 by width); the element whose CSS custom properties give the colours
    */
-  constructor(el, def) {
+  constructor(el, def, options = {}) {
     this.el = el;
     this.def = def;
+    this.fixedHeight = options.height ?? null;
+    this.styleRoot = options.styleRoot ?? document.documentElement;
     this.u = null;
     this.mode = null;
     this.shape = null;
@@ -130,7 +138,7 @@ export class Chart {
 
   /** Draw a result in a mode ('levels' or 'diff'); labels {baseline, reform}. */
   update(result, mode, labels) {
-    const pal = palette();
+    const pal = palette(this.styleRoot);
     const arms = armsFor(mode, labels, pal);
     const data = [result.years];
     for (const metric of this.def.metrics) {
@@ -160,7 +168,7 @@ export class Chart {
     const host = document.createElement('div');
     host.style.cssText = 'position:fixed;left:-10000px;top:0;';
     document.body.append(host);
-    const opts = this.#opts(this.mode, this.arms, palette());
+    const opts = this.#opts(this.mode, this.arms, palette(this.styleRoot));
     opts.width = width;
     opts.height = height;
     const u = new uPlot(opts, this.data, host);
@@ -204,7 +212,7 @@ export class Chart {
     const width = Math.max(200, this.el.clientWidth || 300);
     return {
       width,
-      height: width < 420 ? 200 : 230,
+      height: this.#height(width),
       pxAlign: 0,
       legend: { show: false },
       cursor: { drag: { x: false, y: false }, points: { show: false } },
@@ -304,10 +312,16 @@ export class Chart {
     };
   }
 
-  resize() {
+  #height(width) {
+    return this.fixedHeight ?? (width < 420 ? 200 : 230);
+  }
+
+  /** Follow the container's width (and a new fixed height, when given). */
+  resize(height) {
+    if (height !== undefined) this.fixedHeight = height;
     if (!this.u) return;
     const width = Math.max(200, this.el.clientWidth);
-    if (width !== this.u.width) this.u.setSize({ width, height: width < 420 ? 200 : 230 });
+    if (width !== this.u.width || this.#height(width) !== this.u.height) this.u.setSize({ width, height: this.#height(width) });
   }
 
   /** The plot's canvas (for PNG export). */
@@ -333,6 +347,52 @@ export function readout(def, result, mode, labels, i) {
     }
   });
   return `${quarterText(result.quarters[i])} — ${parts.join('; ')}`;
+}
+
+function make(tag, attrs, text) {
+  const e = document.createElement(tag);
+  for (const [k, v] of Object.entries(attrs)) e.setAttribute(k, v);
+  if (text !== undefined) e.textContent = text;
+  return e;
+}
+
+/**
+ * The data tables of a chart (one per metric), the end of each year: median and the range of 90%
+ * of runs, for baseline, reform and the difference. `titles` {baseline, reform} head the columns.
+ * Built with textContent only.
+ */
+export function dataTables(def, result, titles) {
+  const q = result.quarters;
+  const rows = [];
+  for (let i = 0; i < q.length; i++) if (q[i].endsWith('Q4') || i === q.length - 1) rows.push(i);
+  const arms = [
+    ['baseline', `Baseline: ${titles.baseline}`, false],
+    ['reform', `Reform: ${titles.reform}`, false],
+    ['difference', 'Difference', true],
+  ];
+  return def.metrics.map((metric, mi) => {
+    const t = make('table', {});
+    const name = def.names ? ` (${def.names[mi]})` : '';
+    t.append(make('caption', {}, `${def.title}${name}, end of each year: median and the range of 90% of runs. The CSV has every quarter.`));
+    const thead = make('thead', {});
+    const hr = make('tr', {});
+    hr.append(make('th', { scope: 'col' }, 'Quarter'));
+    for (const [, label] of arms) hr.append(make('th', { scope: 'col' }, label));
+    thead.append(hr);
+    t.append(thead);
+    const tb = make('tbody', {});
+    for (const i of rows) {
+      const tr = make('tr', {});
+      tr.append(make('th', { scope: 'row' }, quarterText(q[i])));
+      for (const [key, , diff] of arms) {
+        const b = result[key].metrics[metric];
+        tr.append(make('td', {}, `${fmtKind(def.kind, b.p50[i], diff)} (${fmtKind(def.kind, b.p5[i], diff)} to ${fmtKind(def.kind, b.p95[i], diff)})`));
+      }
+      tb.append(tr);
+    }
+    t.append(tb);
+    return t;
+  });
 }
 
 /** CSV text of a chart's metrics: every quarter, every statistic, baseline, reform and difference. */

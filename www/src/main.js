@@ -2,39 +2,22 @@
 // User-, URL- and file-derived text only ever reaches the page through textContent or attributes.
 
 import './style.css';
+import 'uplot/dist/uPlot.min.css';
 import init, * as api from '../pkg/regsim.js';
 import wasmUrl from '../pkg/regsim_bg.wasm?url';
-import { Catalog, diffFromPreset, fromFile, fromQuery, isCustom, runScenarios, toFile, toQuery } from './state.js';
-import { SHARED_PATHS, UI_GROUPS, clone, controlModel, fallbackValue, getPath, humanOption, setPath } from './params.js';
-import { CHARTS, Chart, chartCsv, chartPng, fmtKind, palette, quarterText, readout } from './charts.js';
+import { Catalog, diffFromPreset, presetPhrase, presetTitle, fromFile, fromQuery, isCustom, runScenarios, toFile, toQuery } from './state.js';
+import { SHARED_PATHS, UI_GROUPS, clone, controlModel, fallbackValue, getPath, setPath } from './params.js';
+import { el, idOf, makeControl } from './controls.js';
+import { CHARTS, Chart, chartCsv, chartPng, dataTables, palette, quarterText, readout } from './charts.js';
 import { headline, summarize } from './summary.js';
 import { RunPool } from './pool.js';
 
 performance.mark('regsim:start');
 
-/** Preset names as people say them: a title for menus, a phrase for sentences. */
-const PRESET_TITLES = {
-  none: ['No regulation', 'no regulation'],
-  sb1047: ['SB 1047 as passed', 'SB 1047 as passed'],
-  sb53: ['SB 53', 'SB 53'],
-  eu_gpai: ['EU AI Act GPAI rules', 'the EU AI Act’s GPAI rules'],
-  strict_all: ['Strict liability on everything', 'strict liability on everything'],
-  open_safe_harbor: ['SB 1047 with an open-weights safe harbor', 'SB 1047 with an open-weights safe harbor'],
-};
-const title = (name) => PRESET_TITLES[name]?.[0] ?? name;
-const phrase = (name) => PRESET_TITLES[name]?.[1] ?? name;
+const title = presetTitle;
+const phrase = presetPhrase;
 
 const $ = (id) => document.getElementById(id);
-const el = (tag, attrs = {}, text) => {
-  const e = document.createElement(tag);
-  for (const [k, v] of Object.entries(attrs)) {
-    if (v === false || v === null || v === undefined) continue;
-    if (k === 'class') e.className = v;
-    else e.setAttribute(k, v === true ? '' : String(v));
-  }
-  if (text !== undefined) e.textContent = text;
-  return e;
-};
 
 // Start compiling the model at once; the workers get the compiled module.
 const modulePromise = (async () => {
@@ -153,8 +136,6 @@ function renderPresets() {
 
 // ---------------------------------------------------------------- controls
 
-const idOf = (path) => `p-${path.replace(/\./g, '-')}`;
-
 function buildControls() {
   const root = $('params');
   const bySpecGroup = new Map();
@@ -186,99 +167,14 @@ function presetValues(path) {
 
 function buildControl(spec) {
   const m = controlModel(spec, presetValues(spec.path));
-  const id = idOf(spec.path);
-  const tipId = `${id}-tip`;
-  const row = el('div', { class: 'param', 'data-path': spec.path });
-  const head = el('div', { class: 'param-head' });
-  const label = el('label', { for: id }, m.label);
-  head.append(label);
-  if (m.unitText || m.unit) head.append(el('span', { class: 'unit' }, m.unitText ?? m.unit));
-  row.append(head);
-  const body = el('div', { class: 'param-body' });
-  row.append(body);
-  const tip = el('div', { class: 'tip', id: tipId, role: 'tooltip' });
-  if (m.doc) tip.append(el('span', { class: 'tip-doc' }, m.doc.replace(/\(null: /g, '(off: ')));
-  if (m.source) tip.append(el('span', { class: 'tip-src' }, `Source: ${m.source}`));
-  row.append(tip);
-  const err = el('p', { class: 'param-error', id: `${id}-err`, 'aria-live': 'polite' });
-  row.append(err);
-  const c = { model: m, row, err, last: null };
-
-  if (m.kind === 'bool') {
-    const box = el('input', { type: 'checkbox', id, 'aria-describedby': tipId });
-    body.append(box, el('span', { class: 'value-text', 'aria-hidden': 'true' }));
-    box.addEventListener('change', (e) => userSet(c, box.checked, e));
-    c.render = (v) => {
-      box.checked = !!v;
-      body.querySelector('.value-text').textContent = v ? 'on' : 'off';
-    };
-  } else if (m.kind === 'choice') {
-    const sel = el('select', { id, 'aria-describedby': tipId });
-    for (const o of m.options) sel.append(el('option', { value: o }, humanOption(o)));
-    body.append(sel);
-    sel.addEventListener('change', (e) => userSet(c, sel.value, e));
-    c.render = (v) => {
-      sel.value = v;
-    };
-  } else {
-    let on = null;
-    if (m.optional) {
-      on = el('input', { type: 'checkbox', id: `${id}-on`, class: 'on', 'aria-label': `${m.label}: on (off means none)`, 'aria-describedby': tipId });
-      const onLabel = el('label', { class: 'on-label', for: `${id}-on` });
-      onLabel.append(on, el('span', { 'aria-hidden': 'true' }, 'on'));
-      body.append(onLabel);
-      on.addEventListener('change', (e) => {
-        const v = on.checked ? c.last ?? fallbackValue(m, presetValues(spec.path)) : null;
-        userSet(c, v, e);
-      });
-    }
-    let range = null;
-    if (m.slider) {
-      const s = m.slider;
-      range =
-        s.type === 'grid'
-          ? el('input', { type: 'range', id, min: 0, max: s.values.length - 1, step: 1, 'aria-describedby': tipId })
-          : el('input', { type: 'range', id, min: s.min, max: s.max, step: s.step, 'aria-describedby': tipId });
-      body.append(range);
-      range.addEventListener('input', (e) => userSet(c, m.fromSlider(range.value), e, 'range'));
-    }
-    const text = el('input', {
-      type: 'text',
-      id: range ? `${id}-text` : id,
-      class: 'value',
-      inputmode: 'decimal',
-      autocomplete: 'off',
-      spellcheck: 'false',
-      'aria-label': range ? `${m.label}, exact value${m.unitText ? ` in ${m.unitText}` : ''}` : null,
-      'aria-describedby': `${tipId} ${id}-err`,
-    });
-    body.append(text);
-    text.addEventListener('change', (e) => {
-      const p = m.parse(text.value);
-      if (p.error) {
-        c.render(getPath(state.reform, spec.path));
-        err.textContent = p.error;
-        return;
-      }
-      userSet(c, p.value, e);
-    });
-    c.render = (v) => {
-      err.textContent = '';
-      if (v !== null) c.last = v;
-      const txt = m.format(v);
-      text.value = txt;
-      if (on) on.checked = v !== null;
-      if (range) {
-        range.disabled = v === null;
-        const pos = m.toSlider(v ?? c.last ?? fallbackValue(m, presetValues(spec.path)));
-        if (pos !== null && document.activeElement !== range) range.value = String(pos);
-        else if (pos !== null && m.slider.type === 'grid' && Number(range.value) !== pos) range.value = String(pos);
-        range.setAttribute('aria-valuetext', v === null ? 'none' : `${txt}${m.unitText ? ` ${m.unitText}` : ''}`);
-      }
-    };
-  }
+  const c = makeControl(m, {
+    id: idOf(spec.path),
+    onSet: userSet,
+    current: () => getPath(state.reform, spec.path),
+    fallback: () => fallbackValue(m, presetValues(spec.path)),
+  });
   controls.set(spec.path, c);
-  return row;
+  return c.row;
 }
 
 function userSet(c, value, event, source) {
@@ -492,38 +388,7 @@ function draw() {
 
 function renderTable(c) {
   if (!result) return;
-  const q = result.quarters;
-  const rows = [];
-  for (let i = 0; i < q.length; i++) if (q[i].endsWith('Q4') || i === q.length - 1) rows.push(i);
-  const arms = [
-    ['baseline', `Baseline: ${resultLabels.baselineTitle}`, false],
-    ['reform', `Reform: ${resultLabels.reformTitle}`, false],
-    ['difference', 'Difference', true],
-  ];
-  const tables = c.def.metrics.map((metric, mi) => {
-    const t = el('table');
-    const name = c.def.names ? ` (${c.def.names[mi]})` : '';
-    t.append(el('caption', {}, `${c.def.title}${name}, end of each year: median and the range of 90% of runs. The CSV has every quarter.`));
-    const thead = el('thead');
-    const hr = el('tr');
-    hr.append(el('th', { scope: 'col' }, 'Quarter'));
-    for (const [, label] of arms) hr.append(el('th', { scope: 'col' }, label));
-    thead.append(hr);
-    t.append(thead);
-    const tb = el('tbody');
-    for (const i of rows) {
-      const tr = el('tr');
-      tr.append(el('th', { scope: 'row' }, quarterText(q[i])));
-      for (const [key, , diff] of arms) {
-        const b = result[key].metrics[metric];
-        tr.append(el('td', {}, `${fmtKind(c.def.kind, b.p50[i], diff)} (${fmtKind(c.def.kind, b.p5[i], diff)} to ${fmtKind(c.def.kind, b.p95[i], diff)})`));
-      }
-      tb.append(tr);
-    }
-    t.append(tb);
-    return t;
-  });
-  c.tableWrap.replaceChildren(...tables);
+  c.tableWrap.replaceChildren(...dataTables(c.def, result, { baseline: resultLabels.baselineTitle, reform: resultLabels.reformTitle }));
 }
 
 // ---------------------------------------------------------------- links and files

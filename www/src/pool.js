@@ -1,55 +1,144 @@
 // Runs comparisons on a few module workers, each taking a share of the replicates
 // (Experiment.shard); worker 0 merges the others' runs into the result, so the page's thread
-// only draws. Only the newest request matters: a new one supersedes the one in flight, whose
-// workers drop it at their next slice.
+// only draws. Requests come from clients (the app is one client; each embedded figure is one):
+// a client's new request supersedes its own request in flight, whose workers drop it at their
+// next slice, or its own queued one; requests of different clients wait their turn.
+
+const DEFAULT_CLIENT = 'default';
 
 export class RunPool {
   /**
-   * @param {Promise<WebAssembly.Module>} module  the compiled model (when ready), for the workers
+   * @param {Promise<WebAssembly.Module|string|URL>} module  the compiled model, or the URL of
+   *   its .wasm file for the workers to fetch and compile themselves (when ready)
    * @param {number} size    number of workers
+   * @param {{workerUrl?: URL|string}} [options]  where the worker script is (by default next to
+   *   this module, as built)
    */
-  constructor(module, size) {
+  constructor(module, size, options = {}) {
     this.size = size;
     this.workers = [];
     this.nextId = 1;
-    this.current = null;
+    this.current = null; // the request in flight
+    this.queue = []; // requests waiting, oldest first: at most one per client
+    this.calls = new Map(); // id → {resolve, reject}: api calls
+    this.broken = null; // message, once the model could not start
     for (let i = 0; i < size; i++) {
-      const w = new Worker(new URL('./worker.js', import.meta.url), { type: 'module', name: `regsim-${i}` });
+      const w = options.workerUrl
+        ? makeWorker(options.workerUrl, `regsim-${i}`)
+        : new Worker(new URL('./worker.js', import.meta.url), { type: 'module', name: `regsim-${i}` });
       w.onmessage = (e) => this.#message(i, e.data);
-      w.onerror = (e) => this.#fail(`a worker failed: ${e.message ?? 'unknown error'}`);
-      // Workers start loading their script now; the model follows when it is compiled.
-      module.then((m) => w.postMessage({ type: 'init', module: m }));
+      w.onerror = (e) => this.#fail(`a worker failed: ${e.message ?? 'unknown error'}`, true);
+      // Workers start loading their script now; the model follows when it is ready.
+      Promise.resolve(module).then(
+        (m) => w.postMessage({ type: 'init', module: m instanceof URL ? m.href : m }),
+        (e) => this.#fail(`the model could not be loaded: ${e?.message ?? e}`, true),
+      );
       this.workers.push(w);
     }
   }
 
   /**
-   * Run a comparison; resolves to {result, ms, mergeMs}, or to null when a newer request
-   * superseded it; rejects with an Error. `onProgress(done, total)` reports runs.
+   * Run a comparison; resolves to {result, ms, mergeMs}, or to null when a newer request of the
+   * same client superseded it; rejects with an Error. `onProgress(done, total)` reports runs.
    */
-  run(baseline, reform, replicates, onProgress) {
-    if (this.current) this.current.resolve(null);
-    const id = this.nextId++;
-    const parts = Math.max(1, Math.min(this.size, replicates));
+  run(baseline, reform, replicates, onProgress, client = DEFAULT_CLIENT) {
     return new Promise((resolve, reject) => {
-      const share = (p) => 2 * Math.ceil((replicates - p) / parts);
-      this.current = { id, parts, progress: new Array(parts).fill(0), totals: Array.from({ length: parts }, (_, p) => share(p)), resolve, reject, onProgress, t0: performance.now() };
-      for (let p = 0; p < parts; p++) this.workers[p].postMessage({ type: 'run', id, baseline, reform, replicates, part: p, parts });
-      for (let p = parts; p < this.size; p++) this.workers[p].postMessage({ type: 'cancel' });
+      if (this.broken) {
+        reject(new Error(this.broken));
+        return;
+      }
+      const req = { id: this.nextId++, client, baseline, reform, replicates, resolve, reject, onProgress };
+      const q = this.queue.findIndex((r) => r.client === client);
+      if (q >= 0) {
+        this.queue[q].resolve(null);
+        this.queue.splice(q, 1);
+      }
+      if (this.current && this.current.client === client) {
+        // Superseded: the workers drop the old request when they get the new one.
+        this.current.resolve(null);
+        this.current = null;
+        this.#start(req);
+      } else if (!this.current) {
+        this.#start(req);
+      } else {
+        this.queue.push(req);
+      }
     });
   }
 
-  #fail(message) {
+  /** Drop a client's requests, queued or in flight (they resolve to null). */
+  cancel(client = DEFAULT_CLIENT) {
+    const q = this.queue.findIndex((r) => r.client === client);
+    if (q >= 0) {
+      this.queue[q].resolve(null);
+      this.queue.splice(q, 1);
+    }
+    if (this.current?.client === client) {
+      this.current.resolve(null);
+      this.current = null;
+      for (const w of this.workers) w.postMessage({ type: 'cancel' });
+      this.#next();
+    }
+  }
+
+  /**
+   * Call one of the model's functions in worker 0 (see worker.js for the list): resolves to its
+   * value, rejects with its Error.
+   */
+  api(fn, ...args) {
+    return new Promise((resolve, reject) => {
+      if (this.broken) {
+        reject(new Error(this.broken));
+        return;
+      }
+      const id = this.nextId++;
+      this.calls.set(id, { resolve, reject });
+      this.workers[0].postMessage({ type: 'api', id, fn, args });
+    });
+  }
+
+  #start(req) {
+    const { id, baseline, reform, replicates } = req;
+    const parts = Math.max(1, Math.min(this.size, replicates));
+    const share = (p) => 2 * Math.ceil((replicates - p) / parts);
+    this.current = { ...req, parts, progress: new Array(parts).fill(0), totals: Array.from({ length: parts }, (_, p) => share(p)), t0: performance.now() };
+    for (let p = 0; p < parts; p++) this.workers[p].postMessage({ type: 'run', id, baseline, reform, replicates, part: p, parts });
+    for (let p = parts; p < this.size; p++) this.workers[p].postMessage({ type: 'cancel' });
+  }
+
+  #next() {
+    if (this.current || !this.queue.length) return;
+    this.#start(this.queue.shift());
+  }
+
+  /** The request in flight failed; with `fatal`, the model cannot run at all. */
+  #fail(message, fatal = false) {
     const c = this.current;
     this.current = null;
     for (const w of this.workers) w.postMessage({ type: 'cancel' });
     c?.reject(new Error(message));
+    if (fatal) {
+      this.broken = message;
+      for (const r of this.queue.splice(0)) r.reject(new Error(message));
+      for (const call of this.calls.values()) call.reject(new Error(message));
+      this.calls.clear();
+    } else {
+      this.#next();
+    }
   }
 
   #message(worker, m) {
     if (m.type === 'ready') return;
     if (m.type === 'error' && m.id === -1) {
-      this.#fail(m.message);
+      this.#fail(m.message, true);
+      return;
+    }
+    if (m.type === 'api') {
+      const call = this.calls.get(m.id);
+      this.calls.delete(m.id);
+      if (!call) return;
+      if ('error' in m) call.reject(new Error(m.error));
+      else call.resolve(m.value);
       return;
     }
     const c = this.current;
@@ -69,10 +158,22 @@ export class RunPool {
       this.current = null;
       performance.measure?.('regsim:merge', { start: performance.now() - m.mergeMs, end: performance.now() });
       c.resolve({ result: m.result, ms: performance.now() - c.t0, mergeMs: m.mergeMs });
+      this.#next();
     }
   }
 
   terminate() {
     for (const w of this.workers) w.terminate();
   }
+}
+
+/**
+ * A module worker from a URL. A worker's script must have the page's origin; from another origin
+ * (the figure's script hosted elsewhere, served with CORS) a same-origin blob: module imports it.
+ */
+function makeWorker(url, name) {
+  const u = new URL(url, location.href);
+  if (u.origin === location.origin) return new Worker(u, { type: 'module', name });
+  const blob = new Blob([`import ${JSON.stringify(u.href)};\n`], { type: 'text/javascript' });
+  return new Worker(URL.createObjectURL(blob), { type: 'module', name });
 }

@@ -13,20 +13,53 @@ const MAX_FILE = 1_000_000;
 export const DEFAULT_BASELINE = 'none';
 export const DEFAULT_REFORM = 'sb1047';
 
+/** Preset names as people say them: a title for menus, a phrase for sentences. */
+const PRESET_TITLES = {
+  none: ['No regulation', 'no regulation'],
+  sb1047: ['SB 1047 as passed', 'SB 1047 as passed'],
+  sb53: ['SB 53', 'SB 53'],
+  eu_gpai: ['EU AI Act GPAI rules', 'the EU AI Act’s GPAI rules'],
+  strict_all: ['Strict liability on everything', 'strict liability on everything'],
+  open_safe_harbor: ['SB 1047 with an open-weights safe harbor', 'SB 1047 with an open-weights safe harbor'],
+};
+export const presetTitle = (name) => PRESET_TITLES[name]?.[0] ?? name;
+export const presetPhrase = (name) => PRESET_TITLES[name]?.[1] ?? name;
+
+/** What a page needs of the model to build and check scenarios (as the worker's `catalog`). */
+export function catalogData(api) {
+  const names = Array.from(api.presetNames());
+  return {
+    names,
+    presets: Object.fromEntries(names.map((n) => [n, api.preset(n)])),
+    descriptions: Object.fromEntries(names.map((n) => [n, api.presetDescription(n)])),
+    specs: api.paramSpecs(),
+    metrics: Array.from(api.metrics()),
+    maxReplicates: api.maxReplicates(),
+    defaults: api.defaultScenario(),
+  };
+}
+
+/** The model's validation errors [{field, value, allowed}] as readable lines. */
+export function formatProblems(errs) {
+  return errs.map((e) => `${e.field}: ${e.value} is not allowed; expected ${e.allowed}`);
+}
+
 /**
  * The model behind the state: presets, specs and the wasm module's validation, loaded once.
- * `api` is the wasm module's exports.
+ * `api` is the wasm module's exports; or `api` is null and `data` comes from a worker
+ * (embedded figures keep no model on the page's thread), and `problems` is not available.
  */
 export class Catalog {
-  constructor(api) {
+  constructor(api, data = catalogData(api)) {
     this.api = api;
-    this.names = Array.from(api.presetNames());
-    this.presets = Object.fromEntries(this.names.map((n) => [n, api.preset(n)]));
-    this.descriptions = Object.fromEntries(this.names.map((n) => [n, api.presetDescription(n)]));
-    this.specs = api.paramSpecs();
+    this.names = data.names;
+    this.presets = data.presets;
+    this.descriptions = data.descriptions;
+    this.specs = data.specs;
+    this.metrics = data.metrics;
     this.byPath = new Map(this.specs.map((s) => [s.path, s]));
-    this.maxReplicates = api.maxReplicates();
-    this.defaults = api.defaultScenario();
+    this.maxReplicates = data.maxReplicates;
+    this.defaults = data.defaults;
   }
 
   preset(name) {
@@ -45,7 +78,7 @@ export class Catalog {
     } catch (e) {
       return [String(e?.message ?? e)];
     }
-    return errs.map((e) => `${e.field}: ${e.value} is not allowed; expected ${e.allowed}`);
+    return formatProblems(errs);
   }
 
   /** A fresh default state. */
@@ -98,7 +131,7 @@ export function toQuery(cat, state) {
 }
 
 /** Read one value typed for a spec from text; throws a readable message. */
-function parseFor(spec, text, where) {
+export function parseFor(spec, text, where) {
   const t = String(text);
   const kind = spec.kind.type;
   const show = JSON.stringify(t.length > 40 ? `${t.slice(0, 40)}…` : t);

@@ -3,8 +3,9 @@
 // Shard 0 also merges: it imports the other shards' runs and computes the result, so that the
 // page's thread never does more than draw.
 //
-// Messages in:  {type:'init', module}
+// Messages in:  {type:'init', module}                        (a WebAssembly.Module, or the .wasm's URL)
 //               {type:'run', id, baseline, reform, replicates, part, parts}
+//               {type:'api', id, fn, args}                   (a call of the model's API, see API)
 //               {type:'import', id, runs: Float64Array}      (shard 0 only: another shard's runs)
 //               {type:'cancel'}
 // Messages out: {type:'ready'}
@@ -12,15 +13,28 @@
 //               {type:'runs', id, runs: Float64Array}        (shards 1…: their runs, for shard 0)
 //               {type:'result', id, result, mergeMs}         (shard 0: the whole comparison)
 //               {type:'error', id, message}
+//               {type:'api', id, value} or {type:'api', id, error}
 
-import init, { Experiment } from '../pkg/regsim.js';
+import init, * as wasm from '../pkg/regsim.js';
+import { catalogData } from './state.js';
+
+const { Experiment } = wasm;
+
+/** The model's functions a page may call here (embedded figures keep no model of their own). */
+const API = {
+  /** Everything a page needs to build and check scenarios, in one message. */
+  catalog: () => catalogData(wasm),
+  validateScenario: (s) => wasm.validateScenario(s),
+};
 
 let markReady;
 const ready = new Promise((r) => (markReady = r));
 let job = null; // {id, exp, part, parts, replicates, key, reused, pending, ownDone}
-// The baseline's runs of the last experiment, by what they depend on: a reform slider then runs
-// the reform alone (the same bits as running the baseline again).
-let baselineCache = { key: null, runs: null };
+// The baseline's runs of the last few experiments, by what they depend on: a reform slider then
+// runs the reform alone (the same bits as running the baseline again). A few, not one, because
+// several figures on a page share this worker.
+const baselineCache = new Map(); // key → runs, oldest first
+const CACHE_SIZE = 6;
 const SLICE_MS = 12;
 
 const tickChannel = new MessageChannel();
@@ -102,7 +116,9 @@ function keepBaseline(j, runs) {
   const len = runs.length / (2 * own);
   const base = new Float64Array(own * len);
   for (let k = 0; k < own; k++) base.set(runs.subarray(2 * k * len, (2 * k + 1) * len), k * len);
-  baselineCache = { key: j.key, runs: base };
+  baselineCache.delete(j.key);
+  baselineCache.set(j.key, base);
+  while (baselineCache.size > CACHE_SIZE) baselineCache.delete(baselineCache.keys().next().value);
 }
 
 self.onmessage = async (e) => {
@@ -114,6 +130,16 @@ self.onmessage = async (e) => {
       postMessage({ type: 'ready' });
     } catch (err) {
       postMessage({ type: 'error', id: -1, message: `the model could not start: ${err?.message ?? err}` });
+    }
+    return;
+  }
+  if (m.type === 'api') {
+    await ready;
+    try {
+      if (!Object.prototype.hasOwnProperty.call(API, m.fn)) throw new Error(`${m.fn} is not a function of the model`);
+      postMessage({ type: 'api', id: m.id, value: API[m.fn](...(m.args ?? [])) });
+    } catch (err) {
+      postMessage({ type: 'api', id: m.id, error: String(err?.message ?? err) });
     }
     return;
   }
@@ -137,9 +163,12 @@ self.onmessage = async (e) => {
     try {
       exp = new Experiment(m.baseline, m.reform, m.replicates);
       exp.shard(m.part, m.parts);
-      if (m.reform && baselineCache.key === key) {
-        exp.reuseBaselineRuns(baselineCache.runs);
+      const kept = m.reform ? baselineCache.get(key) : undefined;
+      if (kept) {
+        exp.reuseBaselineRuns(kept);
         reused = true;
+        baselineCache.delete(key); // most recently used last
+        baselineCache.set(key, kept);
       }
     } catch (err) {
       exp?.free();
