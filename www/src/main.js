@@ -11,6 +11,7 @@ import { el, idOf, makeControl } from './controls.js';
 import { CHARTS, Chart, chartCsv, chartPng, dataTables, palette, quarterText, readout } from './charts.js';
 import { headline, summarize } from './summary.js';
 import { RunPool } from './pool.js';
+import { elementSnippet, figureAttributes, iframeSnippet } from './embed/snippets.js';
 
 performance.mark('regsim:start');
 
@@ -456,6 +457,51 @@ function buildActions() {
   });
 }
 
+// ---------------------------------------------------------------- embed
+
+function buildEmbed() {
+  const dlg = $('embed-dialog');
+  const opener = $('embed-open');
+  const metric = $('embed-metric');
+  const diff = $('embed-diff');
+  const status = $('embed-status');
+  for (const c of CHARTS) metric.append(el('option', { value: c.id }, c.title));
+  const render = () => {
+    const lab = labels();
+    const chart = CHARTS.find((c) => c.id === metric.value) ?? CHARTS[0];
+    const caption = `${chart.title}: ${lab.reformTitle} against ${lab.baselineTitle}${diff.checked ? ' (difference)' : ''}`;
+    const attrs = figureAttributes(cat, state, { metric: chart.id, difference: diff.checked, caption });
+    const base = new URL('./', location.href);
+    $('embed-element').value = elementSnippet(base, attrs);
+    $('embed-iframe').value = iframeSnippet(base, attrs, `${caption} (regsim, live)`);
+  };
+  opener.addEventListener('click', () => {
+    diff.checked = mode === 'diff';
+    status.textContent = '';
+    render();
+    dlg.showModal();
+  });
+  metric.addEventListener('change', render);
+  diff.addEventListener('change', render);
+  dlg.addEventListener('close', () => opener.focus());
+  for (const [button, box, what] of [
+    ['embed-copy-element', 'embed-element', 'web component'],
+    ['embed-copy-iframe', 'embed-iframe', 'iframe'],
+  ]) {
+    $(button).addEventListener('click', async () => {
+      const text = $(box);
+      try {
+        await navigator.clipboard.writeText(text.value);
+        status.textContent = `Copied the ${what} snippet.`;
+      } catch {
+        text.focus();
+        text.select();
+        status.textContent = 'Copy the selected snippet (Ctrl+C or ⌘C).';
+      }
+    });
+  }
+}
+
 function adopt(s) {
   state = s;
   renderControls();
@@ -503,6 +549,7 @@ async function start() {
   buildControls();
   buildCharts();
   buildActions();
+  buildEmbed();
   buildModeToggle();
   renderControls();
   renderPresets();

@@ -559,3 +559,57 @@ test.describe('on a 375 px phone', () => {
     expect(problems).toEqual([]);
   });
 });
+
+test('the app’s Embed button gives both snippets for the current scenario, and they reproduce it', async ({ page, context, baseURL }) => {
+  await context.grantPermissions(['clipboard-read', 'clipboard-write']);
+  const A = new URL(baseURL).origin;
+  const problems = watch(page);
+  await page.goto('./?v=1&baseline=sb53&reform=sb1047&set=regime.compliance_fixed:5000000&seed=3&reps=8');
+  await page.waitForSelector('body[data-status="idle"]', { timeout: 30_000 });
+  const opener = page.getByRole('button', { name: 'Embed' });
+  await opener.focus();
+  await page.keyboard.press('Enter');
+  const dlg = page.getByRole('dialog', { name: 'Embed this comparison' });
+  await expect(dlg).toBeVisible();
+  const elementBox = dlg.getByRole('textbox', { name: /Web component/ });
+  const iframeBox = dlg.getByRole('textbox', { name: /iframe/ });
+  let element = await elementBox.inputValue();
+  expect(element).toContain(`<script type="module" src="${A}/regsim-figure.js"></script>`);
+  for (const a of ['preset="sb1047"', 'baseline="sb53"', 'set="regime.compliance_fixed=5000000"', 'seed="3"', 'replicates="8"', 'metric="hhi"', 'caption="Market concentration (HHI): Custom (based on SB 1047 as passed) against SB 53"']) expect(element).toContain(a);
+  // A metric and the difference view, chosen in the dialog.
+  await dlg.getByRole('combobox', { name: 'Metric' }).selectOption('cr4');
+  await dlg.getByRole('checkbox', { name: /Show the difference/ }).check();
+  element = await elementBox.inputValue();
+  expect(element).toContain('metric="cr4"');
+  expect(element).toMatch(/\n {2}difference\n/);
+  const iframe = await iframeBox.inputValue();
+  expect(iframe).toContain(`<iframe src="${A}/embed.html?preset=sb1047&amp;baseline=sb53&amp;set=regime.compliance_fixed%3D5000000&amp;seed=3&amp;replicates=8&amp;metric=cr4&amp;difference=&amp;caption=`);
+  // Copy, by button.
+  await dlg.getByRole('button', { name: 'Copy the web component snippet' }).click();
+  await expect(dlg.getByRole('status')).toHaveText('Copied the web component snippet.');
+  expect(await page.evaluate(() => navigator.clipboard.readText())).toBe(element);
+  // Accessible, and closed by Escape with focus back on the button.
+  await page.addScriptTag({ path: AXE_PATH });
+  const violations = await page.evaluate(async () => (await window.axe.run(document, { resultTypes: ['violations'] })).violations.map((x) => `${x.id}: ${x.help}`));
+  expect(violations).toEqual([]);
+  await page.keyboard.press('Escape');
+  await expect(dlg).toBeHidden();
+  await expect(opener).toBeFocused();
+  const app = await page.evaluate(() => {
+    const r = window.__regsim.result;
+    return { cr4: [r.baseline.metrics.cr4.p50, r.reform.metrics.cr4.p50].map((a) => Array.from(a, (x) => (Number.isNaN(x) ? null : x))) };
+  });
+  expect(problems).toEqual([]);
+
+  // The element snippet, pasted into a page, draws the app's numbers; so does the iframe's page.
+  await page.route(`${A}/snippet.html`, (route) => route.fulfill({ contentType: 'text/html', body: `<!doctype html><title>t</title><link rel="icon" href="data:,">${element}` }));
+  await page.goto(`${A}/snippet.html`);
+  await figuresIdle(page);
+  const fig = await resultsOf(page, 0);
+  expect(fig.mode).toBe('difference');
+  expect(medians(fig)).toEqual(app);
+  const src = /src="([^"]+)"/.exec(iframe)[1].replace(/&amp;/g, '&');
+  await page.goto(src);
+  await figuresIdle(page);
+  expect(medians(await resultsOf(page, 0))).toEqual(app);
+});
