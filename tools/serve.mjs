@@ -58,5 +58,6 @@ server.on('error', (err) => {
 });
 server.listen(port, '127.0.0.1', () => {
   console.log(`Serving ${path.relative(process.cwd(), root) || '.'} at http://127.0.0.1:${port}/ (Ctrl-C to stop)`);
+  if (fs.existsSync(path.join(root, 'examples', 'article.html'))) console.log(`Sample article with embedded figures: http://127.0.0.1:${port}/examples/article.html`);
 });
 for (const sig of ['SIGINT', 'SIGTERM']) process.on(sig, () => server.close(() => process.exit(0)));

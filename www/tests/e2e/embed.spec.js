@@ -171,11 +171,16 @@ test('setting an attribute from script updates the figure', async ({ page }) => 
   expect(r.scenario.set).toContain('regime.liability_rule=strict');
   await expect(fig.getByRole('slider', { name: 'Compliance cost (recurring)' })).toHaveAttribute('aria-valuetext', '$5M $/quarter');
 
-  // The difference view is a new view of the same runs.
+  // The difference view is a new view of the same runs, and so is a new height.
   d = await drawCount(page, 0);
-  await page.evaluate(() => document.querySelector('regsim-figure').setAttribute('difference', ''));
+  await page.evaluate(() => {
+    const f = document.querySelector('regsim-figure');
+    f.setAttribute('difference', '');
+    f.setAttribute('height', '320');
+  });
   await waitDraw(page, 0, d);
   expect((await resultsOf(page, 0)).mode).toBe('difference');
+  expect((await fig.locator('canvas').boundingBox()).height).toBeCloseTo(320, -1);
   await expect(fig.locator('.legend')).toContainText('Custom (based on SB 53) − No regulation');
 
   // The same through the element's update(): all or nothing.
@@ -449,10 +454,18 @@ test('under a policy without wasm-unsafe-eval, the figures say why they cannot r
   }
 });
 
-test('the figure works from another origin, served with CORS', async ({ page }) => {
+test('the figure works from another origin, served with CORS, under the documented policy for that', async ({ page }) => {
   const host = await serve({ headers: () => ({ 'access-control-allow-origin': '*' }) });
+  const doc = fs.readFileSync(path.resolve(here, '../../../docs/embedding.md'), 'utf8');
+  const crossPolicy = /^default-src 'self'; script-src 'self' https:\/\/figures\.example .+$/m.exec(doc)?.[0];
+  expect(crossPolicy, 'docs/embedding.md gives a policy for files on https://figures.example').toBeTruthy();
+  await page.addInitScript(() => {
+    window.__violations = [];
+    document.addEventListener('securitypolicyviolation', (e) => window.__violations.push(`${e.violatedDirective} ${e.blockedURI}`));
+  });
   const site = await serve({
-    pages: { '/post.html': `<!doctype html><title>t</title><link rel="icon" href="data:,"><script type="module" src="${host.origin}/regsim-figure.js"></script><regsim-figure preset="sb53" replicates="4" metric="cr4"></regsim-figure>` },
+    headers: () => ({ 'content-security-policy': crossPolicy.replaceAll('https://figures.example', host.origin) }),
+    pages: { '/post.html': `<!doctype html><title>t</title><link rel="icon" href="/examples/favicon.svg"><script type="module" src="${host.origin}/regsim-figure.js"></script><regsim-figure preset="sb53" replicates="4" metric="cr4"></regsim-figure>` },
   });
   try {
     const problems = watch(page);
@@ -461,6 +474,7 @@ test('the figure works from another origin, served with CORS', async ({ page }) 
     const r = await resultsOf(page, 0);
     expect(r.scenario.preset).toBe('sb53');
     expect(r.link.startsWith(`${host.origin}/?`)).toBe(true);
+    expect(await page.evaluate(() => window.__violations)).toEqual([]);
     expect(problems).toEqual([]);
   } finally {
     await site.close();
