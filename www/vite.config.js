@@ -25,6 +25,10 @@ function examples() {
     generateBundle() {
       for (const rel of walk(dir)) this.emitFile({ type: 'asset', fileName: `examples/${rel.split(path.sep).join('/')}`, source: fs.readFileSync(path.join(dir, rel)) });
     },
+    resolveId(id) {
+      const name = /^\/(regsim-figure|regsim-frame)\.js$/.exec(id)?.[1];
+      return name ? path.join(here, NAMED[name]) : null;
+    },
     configureServer(server) {
       server.middlewares.use((req, res, next) => {
         const name = /^\/(regsim-figure|regsim-frame)\.js(\?.*)?$/.exec(req.url ?? '')?.[1];
