@@ -77,7 +77,7 @@ if (problems.length) {
 /** What regsim:get answers: the figure's results, or its status and problems. */
 function snapshot() {
   const r = fig?.results;
-  if (r && fig.status === 'idle') return r;
+  if (r) return r;
   return { status: fig ? fig.status : 'invalid', errors: fig ? fig.errors : problems };
 }
 

@@ -99,7 +99,9 @@ export function defineFigure(app) {
       links.append(e.link);
       const foot = el('div', { class: 'foot' });
       foot.append(e.note, links);
-      e.content.append(e.controls, e.legend, e.plots, e.status, e.alt, e.data, foot);
+      e.results = el('div', { class: 'results' });
+      e.results.append(e.legend, e.plots, e.status, e.alt, e.data, foot);
+      e.content.append(e.controls, e.results);
       e.figure.append(e.caption, e.message, e.content);
       this.#root.append(e.figure);
     }
@@ -422,13 +424,15 @@ export function defineFigure(app) {
             e.status.textContent = '';
             this.#result = res.result;
             this.#drawnState = { state, custom };
+            this.#hideMessage();
             this.#draw(true);
           },
           (err) => {
             if (seq !== this.#seq) return;
             clearTimeout(this.#progressTimer);
             this.#runKey = null;
-            this.#fail('error', 'The simulation could not run:', [String(err?.message ?? err)]);
+            // The controls stay, so that the reader can undo what the model refused.
+            this.#fail('error', 'The simulation could not run:', [String(err?.message ?? err)], true);
           },
         );
     }
@@ -545,16 +549,20 @@ export function defineFigure(app) {
 
     // ------------------------------------------------------------ messages
 
-    #fail(status, title, lines) {
+    /** Show a problem instead of the results (and, unless `keepControls`, the controls). */
+    #fail(status, title, lines, keepControls = false) {
       this.#status = status;
       this.#errors = [...lines];
+      this.#result = null; // results describe what is shown: nothing now
+      this.#drawnState = null;
       const m = this.#e.message;
       const list = el('ul');
       for (const l of lines.slice(0, 12)) list.append(el('li', {}, l));
       if (lines.length > 12) list.append(el('li', {}, `… and ${lines.length - 12} more`));
       m.replaceChildren(el('p', {}, title), list);
       m.hidden = false;
-      this.#e.content.hidden = true;
+      this.#e.content.hidden = !keepControls;
+      this.#e.results.hidden = true;
       this.#e.caption.textContent = this.getAttribute('caption') ?? 'regsim figure';
       this.#e.caption.hidden = false;
       queueMicrotask(() => this.dispatchEvent(new CustomEvent('regsim:error', { detail: { status, errors: [...lines] }, bubbles: true, composed: true })));
@@ -563,6 +571,7 @@ export function defineFigure(app) {
     #hideMessage() {
       this.#e.message.hidden = true;
       this.#e.content.hidden = false;
+      this.#e.results.hidden = false;
     }
   }
 

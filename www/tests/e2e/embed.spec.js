@@ -401,6 +401,21 @@ test('an invalid attribute shows a clear message inside the figure; the rest of 
   await expect.poll(() => bad.evaluate((f) => f.status)).toBe('idle');
   await expect(bad.getByRole('alert')).toBeHidden();
   await expect(bad.locator('canvas')).toHaveCount(1);
+
+  // A combination the model refuses, made with the reader's controls: the model's message, and
+  // the controls stay to undo it.
+  await bad.evaluate((f) => f.setAttribute('controls', 'cadence_min, cadence_max'));
+  const box = bad.getByRole('textbox', { name: /Shortest cadence/ });
+  await box.fill('9');
+  await box.press('Enter');
+  await expect(bad.getByRole('alert')).toContainText('The simulation could not run:');
+  await expect(bad.getByRole('alert')).toContainText('decision.cadence_min: 9 is not allowed; expected at most decision.cadence_max (5)');
+  expect(await bad.evaluate((f) => f.status)).toBe('error');
+  await expect(bad.locator('canvas')).toBeHidden();
+  await bad.getByRole('button', { name: 'Reset' }).click();
+  await expect.poll(() => bad.evaluate((f) => f.status)).toBe('idle');
+  await expect(bad.getByRole('alert')).toBeHidden();
+  await expect(bad.locator('canvas')).toBeVisible();
   expect(dialog).toBe(false);
   expect(problems).toEqual([]);
 });
