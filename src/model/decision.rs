@@ -341,14 +341,10 @@ impl DecisionRules {
                 // Own nest share s = x/(x + r); spend share p s/(p s + p̄ (1 − s)) = p x/(p x + p̄ r).
                 let p = ds.price[Mode::Api.index()];
                 for g in 0..SEGMENTS {
-                    let (px, pbar) = (p * x[g], rivals.price_index[g]);
-                    for h in 0..hz {
-                        let i = g * hz + h;
-                        let r = rivals.value[i];
-                        revenue += ctx.spend_weight[i] * px / (px + pbar * r);
-                        if liable {
-                            exp_own += ctx.exposure_weight[i] * x[g] / (x[g] + r);
-                        }
+                    let (w, r) = (&ctx.spend_weight[g * hz..(g + 1) * hz], &rivals.value[g * hz..(g + 1) * hz]);
+                    revenue += weighted_shares(w, r, p * x[g], rivals.price_index[g]);
+                    if liable {
+                        exp_own += weighted_shares(&ctx.exposure_weight[g * hz..(g + 1) * hz], r, x[g], 1.0);
                     }
                 }
                 revenue *= 1.0 - m.serving_cost;
@@ -370,26 +366,29 @@ impl DecisionRules {
                 }
                 let (p, pd) = (ds.price[Mode::Open.index()], ds.price_derivative);
                 let need_family_share = liable || firm.complement > 0.0;
+                let mut spilled = [0.0; SEGMENTS * MAX_HORIZON];
+                let r_all: &[f64] = match terms.spill {
+                    Some(sp) => {
+                        for i in 0..SEGMENTS * hz {
+                            spilled[i] = rivals.value[i] * sp[i];
+                        }
+                        &spilled
+                    }
+                    None => &rivals.value,
+                };
                 for g in 0..SEGMENTS {
                     let xf = x[g] * family[g];
                     // Spend share p s_own/(p s_own + p_d s_der + p̄ (1 − s_fam)), with every share
                     // multiplied by (x_f + r): p x_f w/(x_f (p w + p_d (1 − w)) + p̄ r).
                     let own = p * xf * within[g];
                     let fam_price = xf * (p * within[g] + pd * (1.0 - within[g]));
-                    let pbar = rivals.price_index[g];
-                    for h in 0..hz {
-                        let i = g * hz + h;
-                        let mut r = rivals.value[i];
-                        if let Some(sp) = terms.spill {
-                            r *= sp[i];
-                        }
-                        revenue += ctx.spend_weight[i] * own / (fam_price + pbar * r);
-                        if need_family_share {
-                            let s_fam = xf / (xf + r);
-                            complement += ctx.spend_weight[i] * s_fam;
-                            exp_own += ctx.exposure_weight[i] * s_fam * within[g];
-                            exp_der += ctx.exposure_weight[i] * s_fam * (1.0 - within[g]);
-                        }
+                    let r = &r_all[g * hz..(g + 1) * hz];
+                    revenue += own / fam_price * weighted_shares(&ctx.spend_weight[g * hz..(g + 1) * hz], r, fam_price, rivals.price_index[g]);
+                    if need_family_share {
+                        complement += weighted_shares(&ctx.spend_weight[g * hz..(g + 1) * hz], r, xf, 1.0);
+                        let e = weighted_shares(&ctx.exposure_weight[g * hz..(g + 1) * hz], r, xf, 1.0);
+                        exp_own += e * within[g];
+                        exp_der += e * (1.0 - within[g]);
                     }
                 }
                 revenue *= m.phi_open;
@@ -398,12 +397,9 @@ impl DecisionRules {
             Mode::Closed => {
                 if liable || firm.complement > 0.0 {
                     for g in 0..SEGMENTS {
-                        for h in 0..hz {
-                            let i = g * hz + h;
-                            let s_int = m.internal_share * x[g] / (x[g] + rivals.value[i]);
-                            complement += ctx.spend_weight[i] * s_int;
-                            exp_own += ctx.exposure_weight[i] * s_int;
-                        }
+                        let r = &rivals.value[g * hz..(g + 1) * hz];
+                        complement += m.internal_share * weighted_shares(&ctx.spend_weight[g * hz..(g + 1) * hz], r, x[g], 1.0);
+                        exp_own += m.internal_share * weighted_shares(&ctx.exposure_weight[g * hz..(g + 1) * hz], r, x[g], 1.0);
                     }
                     complement *= firm.complement;
                 }
@@ -511,6 +507,26 @@ impl DecisionRules {
         let partial = mean * (hi - lo) + if p_above_cap > 0.0 { cap * p_above_cap } else { 0.0 };
         if self.p_actionable > 0.0 { partial / self.p_actionable } else { 0.0 }
     }
+}
+
+/// Σ_h w_h · a/(a + b r_h): weighted shares of an option with nest value a (price-weighted when b
+/// is the rivals' price index) against rivals r_h over the horizon. The terms are independent and
+/// summed in four fixed lanes, so the compiler can use vector division where it has it while the
+/// result stays the same on every target.
+#[inline]
+fn weighted_shares(w: &[f64], r: &[f64], a: f64, b: f64) -> f64 {
+    let mut acc = [0.0f64; 4];
+    let (wc, rc) = (w.chunks_exact(4), r.chunks_exact(4));
+    let (wt, rt) = (wc.remainder(), rc.remainder());
+    for (w4, r4) in wc.zip(rc) {
+        for j in 0..4 {
+            acc[j] += w4[j] * a / (a + b * r4[j]);
+        }
+    }
+    for (j, (wj, rj)) in wt.iter().zip(rt).enumerate() {
+        acc[j] += wj * a / (a + b * rj);
+    }
+    (acc[0] + acc[1]) + (acc[2] + acc[3])
 }
 
 /// (1 + y)^λ for y ≥ 0; below y = 0.02 by its series to the y³ term (relative error under
