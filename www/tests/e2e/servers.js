@@ -50,7 +50,12 @@ export function serve({ root = DIST, headers = () => ({}), pages = {} } = {}) {
   return new Promise((resolve) => {
     server.listen(0, '127.0.0.1', () => {
       const { port } = server.address();
-      resolve({ origin: `http://127.0.0.1:${port}`, close: () => new Promise((r) => server.close(r)) });
+      const close = () =>
+        new Promise((r) => {
+          server.close(() => r());
+          server.closeAllConnections(); // the browser's keep-alive connections would hold it open
+        });
+      resolve({ origin: `http://127.0.0.1:${port}`, close });
     });
   });
 }
