@@ -134,7 +134,8 @@ pub fn targets_markdown(targets: &[Target]) -> String {
     let mut out = String::from("| target | source | range | model (p5–p95 over runs) | met |\n|---|---|---|---|---|\n");
     let f = |x: f64| if x.abs() >= 1e5 { format!("{x:.3e}") } else { format!("{x:.3}") };
     for t in targets {
-        let range = if t.high >= 1.0 && t.low < 1.0 && t.high == 1.0 { format!("≥ {}", f(t.low)) } else { format!("{}–{}", f(t.low), f(t.high)) };
+        // A share whose only bound is a floor has `high` = 1.
+        let range = if t.high == 1.0 { format!("≥ {}", f(t.low)) } else { format!("{}–{}", f(t.low), f(t.high)) };
         out.push_str(&format!("| {} | {} | {} | {} ({}–{}) | {} |\n", t.name, t.source, range, f(t.value), f(t.band.0), f(t.band.1), if t.met() { "yes" } else { "**no**" }));
     }
     out

@@ -165,11 +165,7 @@ impl DecisionRules {
         let h = &s.harms;
         let ds = DemandSystem::new(&s.market);
         let found_below = SAFETY_LEVELS.map(|e| found_below_due_care(e, r.due_care, h.court_noise));
-        let pays = match r.liability_rule {
-            LiabilityRule::Negligence => found_below,
-            LiabilityRule::Strict => [1.0; 3],
-            LiabilityRule::None => [0.0; 3],
-        };
+        let pays = found_below.map(|b| pays_given(r.liability_rule, b));
         let mu = libm::log(h.severity_median);
         let sigma = h.severity_sigma;
         let p_actionable = if r.harm_floor > 0.0 { 1.0 - normal_cdf((libm::log(r.harm_floor) - mu) / sigma) } else { 1.0 };
@@ -444,7 +440,9 @@ impl DecisionRules {
             Mode::Open => s.harms.safety_eff_open,
         };
         let eff_open = s.harms.safety_eff_open;
-        let profit_at = |i: usize, e: f64| {
+        // `pays`: probability of paying damages for an actionable harm; `below`: of being found
+        // below due care (penalties).
+        let profit_at = |e: f64, pays: f64, below: f64| {
             let mut p = base;
             if c.new {
                 p -= f.safety_cost * e * c.cost;
@@ -452,35 +450,24 @@ impl DecisionRules {
             if liable {
                 let incidents = own_rate * (1.0 - eff * e) + der_rate * (1.0 - eff_open * e);
                 // Over the horizon a firm cannot pay more than it has (judgment-proof).
-                p -= (incidents * (per_harm * self.pays[i] + per_penalty * self.found_below[i])).min(cap);
+                p -= (incidents * (per_harm * pays + per_penalty * below)).min(cap);
             }
             p
         };
         if let Some(e) = fixed_safety {
-            let i = SAFETY_LEVELS.iter().position(|&l| l == e);
-            let p = match i {
-                Some(i) => profit_at(i, e),
+            let (pays, below) = match SAFETY_LEVELS.iter().position(|&l| l == e) {
+                Some(i) => (self.pays[i], self.found_below[i]),
                 None => {
-                    let fb = found_below_due_care(e, s.regime.due_care, s.harms.court_noise);
-                    let pays = match s.regime.liability_rule {
-                        LiabilityRule::Negligence => fb,
-                        LiabilityRule::Strict => 1.0,
-                        LiabilityRule::None => 0.0,
-                    };
-                    let mut p = base;
-                    if liable {
-                        let incidents = own_rate * (1.0 - eff * e) + der_rate * (1.0 - eff_open * e);
-                        p -= (incidents * (per_harm * pays + per_penalty * fb)).min(cap);
-                    }
-                    p
+                    let below = found_below_due_care(e, s.regime.due_care, s.harms.court_noise);
+                    (pays_given(s.regime.liability_rule, below), below)
                 }
             };
-            return Valued { profit: p, safety: e };
+            return Valued { profit: profit_at(e, pays, below), safety: e };
         }
-        let mut best = Valued { profit: profit_at(0, SAFETY_LEVELS[0]), safety: SAFETY_LEVELS[0] };
+        let mut best = Valued { profit: profit_at(SAFETY_LEVELS[0], self.pays[0], self.found_below[0]), safety: SAFETY_LEVELS[0] };
         if liable {
             for (i, &e) in SAFETY_LEVELS.iter().enumerate().skip(1) {
-                let p = profit_at(i, e);
+                let p = profit_at(e, self.pays[i], self.found_below[i]);
                 if p > best.profit {
                     best = Valued { profit: p, safety: e };
                 }
@@ -538,6 +525,16 @@ fn pow1p(y: f64, lambda: f64) -> f64 {
         1.0 + y * (lambda + y * (a + y * b))
     } else {
         libm::exp(lambda * libm::log1p(y))
+    }
+}
+
+/// Probability of paying damages for an actionable harm under a liability rule, given the
+/// probability of being found below due care.
+fn pays_given(rule: LiabilityRule, found_below: f64) -> f64 {
+    match rule {
+        LiabilityRule::Negligence => found_below,
+        LiabilityRule::Strict => 1.0,
+        LiabilityRule::None => 0.0,
     }
 }
 
