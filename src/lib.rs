@@ -33,6 +33,7 @@
 pub mod analysis;
 pub mod ensemble;
 pub mod metrics;
+pub mod fastmath;
 pub mod model;
 pub mod report;
 pub mod rng;

@@ -7,8 +7,10 @@
 //!
 //! The generator is SplitMix64 (Steele, Lea & Flood 2014), used both as the key mixer and as the
 //! stream generator. It is defined here, bit for bit, so that results never change with a
-//! dependency's version, and all transcendental functions come from `libm`, so that native and
-//! WebAssembly builds give the same bits.
+//! dependency's version, and all transcendental functions come from `libm` or
+//! [`crate::fastmath`], so that native and WebAssembly builds give the same bits.
+
+use crate::fastmath;
 
 /// What a draw is for. Each purpose is its own stream, so adding draws for one purpose never
 /// shifts another's.
@@ -90,12 +92,12 @@ impl Stream {
     pub fn normal(&mut self) -> f64 {
         let u1 = self.uniform();
         let u2 = self.uniform();
-        libm::sqrt(-2.0 * libm::log(u1)) * libm::cos(std::f64::consts::TAU * u2)
+        libm::sqrt(-2.0 * fastmath::ln(u1)) * libm::cos(std::f64::consts::TAU * u2)
     }
 
     /// Lognormal with the given median and log-scale sigma.
     pub fn lognormal(&mut self, median: f64, sigma: f64) -> f64 {
-        median * libm::exp(sigma * self.normal())
+        median * fastmath::exp(sigma * self.normal())
     }
 
     /// Poisson count with mean `lambda` (0 for non-positive or non-finite means).
@@ -113,7 +115,7 @@ impl Stream {
             if u <= 1.0 - lambda {
                 return 0;
             }
-            let mut p = libm::exp(-lambda);
+            let mut p = fastmath::exp(-lambda);
             let mut cdf = p;
             let mut k = 0u64;
             while u > cdf && k < 1000 {
@@ -129,7 +131,7 @@ impl Stream {
 
     fn poisson_ptrs(&mut self, lambda: f64) -> u64 {
         let slam = libm::sqrt(lambda);
-        let loglam = libm::log(lambda);
+        let loglam = fastmath::ln(lambda);
         let b = 0.931 + 2.53 * slam;
         let a = -0.059 + 0.02483 * b;
         let inv_alpha = 1.1239 + 1.1328 / (b - 3.4);
@@ -145,7 +147,7 @@ impl Stream {
             if k < 0.0 || (us < 0.013 && v > us) {
                 continue;
             }
-            if libm::log(v) + libm::log(inv_alpha) - libm::log(a / (us * us) + b)
+            if fastmath::ln(v) + fastmath::ln(inv_alpha) - fastmath::ln(a / (us * us) + b)
                 <= -lambda + k * loglam - libm::lgamma(k + 1.0)
             {
                 return k as u64;
@@ -197,7 +199,7 @@ pub fn normal_quantile(p: f64) -> f64 {
                 + 1.0);
     }
     let mut r = if q < 0.0 { p } else { 1.0 - p };
-    r = libm::sqrt(-libm::log(r));
+    r = libm::sqrt(-fastmath::ln(r));
     let val = if r <= 5.0 {
         r -= 1.6;
         (((((((r * 7.7454501427834140764e-4 + 0.0227238449892691845833) * r

@@ -1,5 +1,6 @@
 //! Step 6, money: revenue, serving and fixed costs, duties, values of openness, funding.
 
+use crate::fastmath;
 use super::regulation;
 use super::state::{Archetype, Mode};
 use super::Simulation;
@@ -52,7 +53,7 @@ impl Simulation {
         let ds = self.rules.demand_system();
         let mut x = [0.0; super::market::SEGMENTS];
         for (g, xg) in x.iter_mut().enumerate() {
-            *xg = libm::exp(ds.utility(g, model.q(), self.market.q_ref, model.brand, Mode::Api));
+            *xg = fastmath::exp(ds.utility(g, model.q(), self.market.q_ref, model.brand, Mode::Api));
         }
         self.s.market.internal_share * self.market.counterfactual_share(ds, x)
     }

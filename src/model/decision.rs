@@ -6,6 +6,7 @@
 //! pace; under Open, rivals close χ of their gap to the new open frontier each quarter and the
 //! expected derivatives join the family; the option changes only its own nest.
 
+use crate::fastmath;
 use super::market::{DemandSystem, SEGMENTS};
 use super::regulation;
 use super::state::Mode;
@@ -166,27 +167,27 @@ impl DecisionRules {
         let ds = DemandSystem::new(&s.market);
         let found_below = SAFETY_LEVELS.map(|e| found_below_due_care(e, r.due_care, h.court_noise));
         let pays = found_below.map(|b| pays_given(r.liability_rule, b));
-        let mu = libm::log(h.severity_median);
+        let mu = fastmath::ln(h.severity_median);
         let sigma = h.severity_sigma;
-        let p_actionable = if r.harm_floor > 0.0 { 1.0 - normal_cdf((libm::log(r.harm_floor) - mu) / sigma) } else { 1.0 };
+        let p_actionable = if r.harm_floor > 0.0 { 1.0 - normal_cdf((fastmath::ln(r.harm_floor) - mu) / sigma) } else { 1.0 };
         let d = &s.derivatives;
         // Expected uplift of a typical derivative: at the median spend.
         let mean_uplift = (d.uplift_per_log_spend * libm::log10(1.0 + d.spend_median / 1e6)).min(d.uplift_max);
         let mut derivative_ratio = [0.0; SEGMENTS];
         for g in 0..SEGMENTS {
             let du = ds.beta[g] * mean_uplift + ds.derivative_shift[g] - ds.mode_shift[g][Mode::Open.index()];
-            derivative_ratio[g] = libm::exp(du / ds.lambda);
+            derivative_ratio[g] = fastmath::exp(du / ds.lambda);
         }
         let mut mode_factor = [[0.0; 3]; SEGMENTS];
         let mut level_ratio = [0.0; SEGMENTS];
         for g in 0..SEGMENTS {
             for k in 0..3 {
-                mode_factor[g][k] = libm::exp(ds.mode_shift[g][k]);
+                mode_factor[g][k] = fastmath::exp(ds.mode_shift[g][k]);
             }
-            level_ratio[g] = libm::exp(-ds.beta[g] * s.decision.level_step);
+            level_ratio[g] = fastmath::exp(-ds.beta[g] * s.decision.level_step);
         }
         DecisionRules {
-            uplift_hazard: libm::pow(10.0, h.capability_elasticity * mean_uplift),
+            uplift_hazard: fastmath::exp10(h.capability_elasticity * mean_uplift),
             mode_factor,
             level_ratio,
             ds,
@@ -226,21 +227,21 @@ impl DecisionRules {
         }
         let chi = s.technology.spillover;
         for h in 0..hz {
-            let disc = libm::pow(1.0 + self.discount, -(h as f64));
+            let disc = fastmath::pow(1.0 + self.discount, -(h as f64));
             let dh = demand[(ctx.t as usize + h).min(demand.len() - 1)];
             ctx.disc.push(disc);
             ctx.demand.push(dh);
-            ctx.exposure.push(disc * libm::pow(dh / d0, s.harms.demand_elasticity));
-            ctx.spill.push(1.0 - libm::pow(1.0 - chi, h as f64));
+            ctx.exposure.push(disc * fastmath::pow(dh / d0, s.harms.demand_elasticity));
+            ctx.spill.push(1.0 - fastmath::pow(1.0 - chi, h as f64));
             for g in 0..SEGMENTS {
-                ctx.growth[g].push(libm::exp(self.ds.beta[g] * pace * h as f64));
+                ctx.growth[g].push(fastmath::exp(self.ds.beta[g] * pace * h as f64));
             }
         }
         ctx.spend_weight.clear();
         ctx.exposure_weight.clear();
         for g in 0..SEGMENTS {
             for h in 0..hz {
-                ctx.spill_step.push(libm::exp(-self.ds.beta[g] * ctx.spill[h] * s.decision.level_step));
+                ctx.spill_step.push(fastmath::exp(-self.ds.beta[g] * ctx.spill[h] * s.decision.level_step));
                 ctx.spend_weight.push(ctx.disc[h] * self.ds.weight[g] * ctx.demand[h]);
                 ctx.exposure_weight.push(ctx.exposure[h] * self.ds.weight[g]);
             }
@@ -262,7 +263,7 @@ impl DecisionRules {
         let ds = &self.ds;
         let mut x = [0.0; SEGMENTS];
         for (g, xg) in x.iter_mut().enumerate() {
-            *xg = libm::exp(ds.utility(g, c.q, ctx.q_ref, firm.brand, c.mode));
+            *xg = fastmath::exp(ds.utility(g, c.q, ctx.q_ref, firm.brand, c.mode));
         }
         let lead = c.q - ctx.q_open_frontier;
         if c.mode != Mode::Open || !(lead > 0.0) {
@@ -278,7 +279,7 @@ impl DecisionRules {
         for g in 0..SEGMENTS {
             for h in 0..self.horizon {
                 // a_0 = 0: no spillover yet in the quarter of release.
-                out[g * self.horizon + h] = if h == 0 { 1.0 } else { libm::exp(self.ds.beta[g] * ctx.spill[h] * lead) };
+                out[g * self.horizon + h] = if h == 0 { 1.0 } else { fastmath::exp(self.ds.beta[g] * ctx.spill[h] * lead) };
             }
         }
     }
@@ -417,7 +418,7 @@ impl DecisionRules {
         let cap = firm.capital.max(0.0);
         let (own_rate, der_rate, per_harm, per_penalty) = if liable {
             let hz = &s.harms;
-            let scale = ctx.lambda0 * libm::exp(std::f64::consts::LN_10 * hz.capability_elasticity * (c.q - ctx.q0)) * self.p_actionable;
+            let scale = ctx.lambda0 * fastmath::exp(std::f64::consts::LN_10 * hz.capability_elasticity * (c.q - ctx.q0)) * self.p_actionable;
             let misuse = match c.mode {
                 Mode::Closed => hz.misuse_closed,
                 Mode::Api => hz.misuse_api,
@@ -483,10 +484,10 @@ impl DecisionRules {
             return cap;
         }
         let (mu, s) = (self.mu, self.sigma);
-        let mean = libm::exp(mu + 0.5 * s * s);
-        let lo = if floor > 0.0 { normal_cdf((libm::log(floor) - mu - s * s) / s) } else { 0.0 };
+        let mean = fastmath::exp(mu + 0.5 * s * s);
+        let lo = if floor > 0.0 { normal_cdf((fastmath::ln(floor) - mu - s * s) / s) } else { 0.0 };
         let (hi, p_above_cap) = if cap.is_finite() {
-            let lc = libm::log(cap);
+            let lc = fastmath::ln(cap);
             (normal_cdf((lc - mu - s * s) / s), 1.0 - normal_cdf((lc - mu) / s))
         } else {
             (1.0, 0.0)
@@ -524,7 +525,7 @@ fn pow1p(y: f64, lambda: f64) -> f64 {
         let (a, b) = (lambda * (lambda - 1.0) / 2.0, lambda * (lambda - 1.0) * (lambda - 2.0) / 6.0);
         1.0 + y * (lambda + y * (a + y * b))
     } else {
-        libm::exp(lambda * libm::log1p(y))
+        fastmath::pow1p(y, lambda)
     }
 }
 
@@ -559,7 +560,7 @@ pub fn logit_choice(profits: impl Iterator<Item = f64> + Clone, tau: f64, scale:
     // taken as zero rather than computed.
     weights.extend(profits.map(|p| {
         let z = (p - best) / denom;
-        if z < -60.0 { 0.0 } else { libm::exp(z) }
+        if z < -60.0 { 0.0 } else { fastmath::exp(z) }
     }));
     let total: f64 = weights.iter().sum();
     let mut target = u * total;

@@ -1,5 +1,6 @@
 //! Steps 4, 5 and 7: derivative entry, developer entry, exit.
 
+use crate::fastmath;
 use super::regulation;
 use super::state::{Archetype, Derivative, Developer, Mode};
 use super::technology;
@@ -26,7 +27,7 @@ impl Simulation {
         let (p, r) = self.derivative_ring.iter().fold((0.0, 0.0), |a, x| (a.0 + x.0, a.1 + x.1));
         let margin = if r > 0.0 { p / r } else { 0.0 };
         let closeness = if self.q_open_frontier.is_finite() {
-            libm::pow(10.0, self.q_open_frontier - self.frontier_now().max(self.q_open_frontier))
+            fastmath::exp10(self.q_open_frontier - self.frontier_now().max(self.q_open_frontier))
         } else {
             0.0
         };
@@ -63,7 +64,7 @@ impl Simulation {
         let mut bases = OpenBases { index: Vec::new(), cumulative: Vec::new() };
         let mut total = 0.0;
         for (v, m) in self.models.iter().enumerate().filter(|(_, m)| m.mode == Mode::Open) {
-            total += libm::exp(beta * (m.q() - q_top));
+            total += fastmath::exp(beta * (m.q() - q_top));
             bases.index.push(v);
             bases.cumulative.push(total);
         }

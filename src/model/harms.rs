@@ -7,6 +7,7 @@
 //! conditional mean harm, since they can neither be critical nor actionable. The split is exact
 //! for counts, critical harms and liability; only the spread of sub-S harm is dropped.
 
+use crate::fastmath;
 use super::regulation;
 use super::state::Mode;
 use super::Simulation;
@@ -21,7 +22,7 @@ pub fn hazard(h: &Harms, mode: Mode, q: f64, q0: f64, safety: f64) -> f64 {
         Mode::Api => (h.misuse_api, h.safety_eff_api),
         Mode::Open => (h.misuse_open, h.safety_eff_open),
     };
-    libm::exp(std::f64::consts::LN_10 * h.capability_elasticity * (q - q0)) * misuse * (1.0 - eff * safety)
+    fastmath::exp(std::f64::consts::LN_10 * h.capability_elasticity * (q - q0)) * misuse * (1.0 - eff * safety)
 }
 
 /// The severity distribution and its split for sampling.
@@ -40,15 +41,15 @@ impl Severity {
     pub fn new(s: &Scenario) -> Self {
         let h = &s.harms;
         let r = &s.regime;
-        let (mu, sigma) = (libm::log(h.severity_median), h.severity_sigma);
+        let (mu, sigma) = (fastmath::ln(h.severity_median), h.severity_sigma);
         // Harms below the floor can never be charged, so they need not be drawn one by one.
         let split = if regulation::liability_applies(r) && r.harm_floor < h.critical_harm { r.harm_floor } else { h.critical_harm };
         if split <= 0.0 {
             return Severity { mu, sigma, p_tail: 1.0, body_mean: 0.0 };
         }
-        let z = (libm::log(split) - mu) / sigma;
+        let z = (fastmath::ln(split) - mu) / sigma;
         let below = normal_cdf(z);
-        let body_mean = if below > 0.0 { libm::exp(mu + 0.5 * sigma * sigma) * normal_cdf(z - sigma) / below } else { 0.0 };
+        let body_mean = if below > 0.0 { fastmath::exp(mu + 0.5 * sigma * sigma) * normal_cdf(z - sigma) / below } else { 0.0 };
         Severity { mu, sigma, p_tail: 1.0 - below, body_mean }
     }
 }
@@ -121,7 +122,7 @@ impl Simulation {
         let h = self.s.harms.clone();
         let r = self.s.regime.clone();
         let sev = self.severity.clone();
-        let demand_factor = libm::pow(self.demand[self.t as usize] / self.s.market.demand0, h.demand_elasticity);
+        let demand_factor = fastmath::pow(self.demand[self.t as usize] / self.s.market.demand0, h.demand_elasticity);
         let liability = regulation::liability_applies(&r);
         let penalties = regulation::penalties_fire(&r);
         for e in self.exposures() {
@@ -133,7 +134,7 @@ impl Simulation {
             for i in 0..n_tail {
                 let u = Stream::new(self.seed, Purpose::Severity, self.t, e.key, i).uniform();
                 let z = -normal_quantile(sev.p_tail * u);
-                let harm = libm::exp(sev.mu + sev.sigma * z);
+                let harm = fastmath::exp(sev.mu + sev.sigma * z);
                 self.totals.harm += harm;
                 if harm >= h.critical_harm {
                     self.totals.critical += 1.0;
@@ -221,8 +222,8 @@ mod tests {
         let sev = Severity::new(&s);
         assert!((sev.p_tail - 2.78e-4).abs() < 0.1e-4, "{}", sev.p_tail);
         // Body mean plus tail mean reproduce the lognormal's mean e^{μ+σ²/2}.
-        let mean = libm::exp(sev.mu + 0.5 * sev.sigma * sev.sigma);
-        let tail_mean = mean * (1.0 - normal_cdf((libm::log(5e8) - sev.mu) / sev.sigma - sev.sigma)) / sev.p_tail;
+        let mean = fastmath::exp(sev.mu + 0.5 * sev.sigma * sev.sigma);
+        let tail_mean = mean * (1.0 - normal_cdf((fastmath::ln(5e8) - sev.mu) / sev.sigma - sev.sigma)) / sev.p_tail;
         let total = sev.body_mean * (1.0 - sev.p_tail) + tail_mean * sev.p_tail;
         assert!((total / mean - 1.0).abs() < 1e-9);
     }

@@ -1,6 +1,7 @@
 //! The nested-logit market: two user segments, one nest per model version on the market (the
 //! version plus the derivatives built on it), shares of use and spend in O(N) a quarter.
 
+use crate::fastmath;
 use super::state::{Derivative, Mode, ModelVersion};
 use crate::scenario::Market;
 
@@ -39,9 +40,9 @@ impl DemandSystem {
         let mut derivative_shift = [0.0; SEGMENTS];
         for g in 0..SEGMENTS {
             for k in 0..3 {
-                mode_shift[g][k] = xi[k] - alpha[g] * libm::log(price[k]);
+                mode_shift[g][k] = xi[k] - alpha[g] * fastmath::ln(price[k]);
             }
-            derivative_shift[g] = m.xi_derivative - alpha[g] * libm::log(m.price_derivative);
+            derivative_shift[g] = m.xi_derivative - alpha[g] * fastmath::ln(m.price_derivative);
         }
         DemandSystem {
             beta,
@@ -146,7 +147,7 @@ impl MarketState {
                 let u = ds.utility(g, q, self.q_ref, m.brand, m.mode);
                 // A nest without derivatives has I^λ = e^u and within-nest share 1: one
                 // exponential; a family needs e^{u/λ} to share its nest.
-                let e = if self.has_derivatives[v] { libm::exp(u * inv_lambda) } else { 1.0 };
+                let e = if self.has_derivatives[v] { fastmath::exp(u * inv_lambda) } else { 1.0 };
                 self.own_u[v][g] = u;
                 self.own_exp[v][g] = e;
                 self.inner[v][g] = e;
@@ -159,7 +160,7 @@ impl MarketState {
             }
             let q = models[dv.base].q() + dv.uplift;
             for g in 0..SEGMENTS {
-                let e = libm::exp(ds.derivative_utility(g, q, self.q_ref) * inv_lambda);
+                let e = fastmath::exp(ds.derivative_utility(g, q, self.q_ref) * inv_lambda);
                 self.deriv_exp[d][g] = e;
                 self.inner[dv.base][g] += e;
                 self.inner_pw[dv.base][g] += ds.price_derivative * e;
@@ -173,9 +174,9 @@ impl MarketState {
             }
             for g in 0..SEGMENTS {
                 let iv = if self.has_derivatives[v] {
-                    libm::exp(ds.lambda * libm::log(self.inner[v][g]))
+                    fastmath::exp(ds.lambda * fastmath::ln(self.inner[v][g]))
                 } else {
-                    libm::exp(self.own_u[v][g])
+                    fastmath::exp(self.own_u[v][g])
                 };
                 self.nest_iv[v][g] = iv;
                 self.nest_pw[v][g] = iv * self.inner_pw[v][g] / self.inner[v][g];
@@ -186,7 +187,7 @@ impl MarketState {
         let mut cs = 0.0;
         for g in 0..SEGMENTS {
             if self.total[g] > 0.0 {
-                cs += ds.weight[g] * demand / ds.alpha[g].max(1e-9) * (libm::log(self.total[g]) + ds.beta[g] * self.q_ref);
+                cs += ds.weight[g] * demand / ds.alpha[g].max(1e-9) * (fastmath::ln(self.total[g]) + ds.beta[g] * self.q_ref);
             }
         }
         self.consumer_surplus = cs;

@@ -15,6 +15,7 @@ pub mod state;
 pub mod technology;
 mod training;
 
+use crate::fastmath;
 use crate::metrics::RunMetrics;
 use crate::rng::{Purpose, Stream};
 use crate::scenario::Scenario;
@@ -158,7 +159,7 @@ impl Simulation {
                 let age = (rng.uniform() * 4.0) as i64; // 0–3 quarters
                 let trained = -age.min(3);
                 let mode = if k < p.open_at_start { Mode::Open } else { Mode::Api };
-                let cost = libm::pow(10.0, log_flop) * technology::price_per_flop(&tech, trained);
+                let cost = fastmath::exp10(log_flop) * technology::price_per_flop(&tech, trained);
                 let dev = self.devs.len();
                 self.devs.push(Developer::new(id, a, p.capital));
                 let safety = self.s.firms.initial_safety;

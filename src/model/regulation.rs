@@ -1,5 +1,6 @@
 //! The regime's tests and charges: coverage, reclassification of fine-tuners, duties, penalties.
 
+use crate::fastmath;
 use super::state::Mode;
 use crate::scenario::{CoverRule, FineTuneRule, LiabilityRule, Regime};
 
@@ -48,7 +49,7 @@ pub fn is_bunched(r: &Regime, log_flop: f64, cost: f64) -> bool {
     let near = |x: f64, t: f64| x <= t && x >= 0.9 * t;
     let uses_flop = matches!(r.cover_rule, CoverRule::And | CoverRule::Or | CoverRule::ComputeOnly);
     let uses_cost = matches!(r.cover_rule, CoverRule::And | CoverRule::Or);
-    (uses_flop && r.cover_log_flop.is_some_and(|t| near(libm::pow(10.0, log_flop - t), 1.0)))
+    (uses_flop && r.cover_log_flop.is_some_and(|t| near(fastmath::exp10(log_flop - t), 1.0)))
         || (uses_cost && r.cover_cost.is_some_and(|t| near(cost, t)))
 }
 
@@ -62,8 +63,8 @@ pub fn has_duties(r: &Regime) -> bool {
 pub fn reclassification_spend(r: &Regime, base_log_flop: f64, price_per_flop: f64) -> Option<f64> {
     match r.ft_rule {
         FineTuneRule::None => None,
-        FineTuneRule::CostAndCompute => Some(r.ft_cost.max(libm::pow(10.0, r.ft_log_flop) * price_per_flop)),
-        FineTuneRule::Fraction => Some(r.ft_fraction * libm::pow(10.0, base_log_flop) * price_per_flop),
+        FineTuneRule::CostAndCompute => Some(r.ft_cost.max(fastmath::exp10(r.ft_log_flop) * price_per_flop)),
+        FineTuneRule::Fraction => Some(r.ft_fraction * fastmath::exp10(base_log_flop) * price_per_flop),
     }
 }
 

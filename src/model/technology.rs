@@ -1,24 +1,25 @@
 //! Demand and technology paths: spend per quarter, cost per FLOP, capability of a run.
 
+use crate::fastmath;
 use crate::scenario::{Market, Technology};
 
 /// Spend per quarter for quarters `0..n` ($). Yearly growth falls log-linearly from
 /// `growth_first` in the first year to `growth_last` in the tenth and stays there.
 pub fn demand_path(m: &Market, n: usize) -> Vec<f64> {
-    let (l1, l9) = (libm::log(m.growth_first), libm::log(m.growth_last));
+    let (l1, l9) = (fastmath::ln(m.growth_first), fastmath::ln(m.growth_last));
     let mut d = Vec::with_capacity(n);
     let mut level = m.demand0;
     for t in 0..n {
         d.push(level);
         let year = (t / 4).min(9) as f64;
-        level *= libm::exp((l1 + (l9 - l1) * year / 9.0) / 4.0);
+        level *= fastmath::exp((l1 + (l9 - l1) * year / 9.0) / 4.0);
     }
     d
 }
 
 /// Cost per FLOP in quarter `t` ($).
 pub fn price_per_flop(tech: &Technology, t: i64) -> f64 {
-    tech.price_per_flop0 * libm::pow(1.0 - tech.price_decline_per_year, t as f64 / 4.0)
+    tech.price_per_flop0 * fastmath::pow(1.0 - tech.price_decline_per_year, t as f64 / 4.0)
 }
 
 /// Capability of a run of `log_flop` trained in quarter `t`: compute plus algorithmic progress.

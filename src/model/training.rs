@@ -1,6 +1,7 @@
 //! Step 2 and 3 of a quarter: developers, in keyed random order, train (choosing compute, release
 //! mode and safety effort by a logit over expected profits) or widen access to their current model.
 
+use crate::fastmath;
 use super::decision::{logit_choice, Candidate, FirmView, OptionTerms, Valued, MAX_HORIZON};
 use super::market::SEGMENTS;
 use super::regulation;
@@ -57,7 +58,7 @@ impl Simulation {
             .models
             .iter()
             .filter(|m| m.mode == Mode::Open)
-            .map(|m| libm::exp(beta * (m.q() - q_ref)))
+            .map(|m| fastmath::exp(beta * (m.q() - q_ref)))
             .sum();
         self.ctx.derivative_rate = self.s.derivatives.entry_rate * self.derivative_attractiveness();
         self.ctx.price_per_flop = technology::price_per_flop(&self.s.technology, self.t);
@@ -77,8 +78,8 @@ impl Simulation {
             capital: d.capital,
             yearly_revenue: d.yearly_revenue(),
             brand: a.brand,
-            brand_factor: libm::exp(a.brand),
-            derivative_pull: libm::exp(-a.brand / self.s.market.nest_lambda),
+            brand_factor: fastmath::exp(a.brand),
+            derivative_pull: fastmath::exp(-a.brand / self.s.market.nest_lambda),
             complement: a.complement,
             fixed_cost: a.fixed_cost,
             replaced_nest,
@@ -139,10 +140,10 @@ impl Simulation {
             let q_top = technology::capability(&s.technology, top, self.t);
             let mut base = [0.0; SEGMENTS];
             for (g, b) in base.iter_mut().enumerate() {
-                *b = libm::exp(rules.demand_system().beta[g] * (q_top - ctx.q_ref) + firm.brand);
+                *b = fastmath::exp(rules.demand_system().beta[g] * (q_top - ctx.q_ref) + firm.brand);
             }
-            let mut cost = libm::pow(10.0, top) * pflop;
-            let cost_ratio = libm::pow(10.0, -step);
+            let mut cost = fastmath::exp10(top) * pflop;
+            let cost_ratio = fastmath::exp10(-step);
             let mut spill = [0.0; SEGMENTS * MAX_HORIZON];
             let lead_top = q_top - ctx.q_open_frontier;
             if lead_top > 0.0 {
@@ -170,7 +171,7 @@ impl Simulation {
                 }
             }
             for &lf in &points {
-                let cost = libm::pow(10.0, lf) * pflop;
+                let cost = fastmath::exp10(lf) * pflop;
                 eval(lf, cost, &mut |_, c| rules.value(s, ctx, &firm, c, None));
             }
         }
@@ -223,12 +224,12 @@ impl Simulation {
         }
         let ds = self.rules.demand_system();
         for g in 0..SEGMENTS {
-            let x = libm::exp(ds.utility(g, m.q(), self.ctx.q_ref, m.brand, m.mode));
+            let x = fastmath::exp(ds.utility(g, m.q(), self.ctx.q_ref, m.brand, m.mode));
             self.ctx.total[g] += x;
             self.ctx.price_weighted[g] += ds.price[m.mode.index()] * x;
         }
         if m.mode == Mode::Open {
-            self.ctx.open_weight += libm::exp(ds.beta[0] * (m.q() - self.ctx.q_ref));
+            self.ctx.open_weight += fastmath::exp(ds.beta[0] * (m.q() - self.ctx.q_ref));
             self.ctx.q_open_frontier = self.ctx.q_open_frontier.max(m.q());
             self.q_open_frontier = self.q_open_frontier.max(m.q());
         }
@@ -250,7 +251,7 @@ impl Simulation {
         let q = self.models[c].q();
         let mut base = [0.0; SEGMENTS];
         for (g, b) in base.iter_mut().enumerate() {
-            *b = libm::exp(rules.demand_system().beta[g] * (q - self.ctx.q_ref) + firm.brand);
+            *b = fastmath::exp(rules.demand_system().beta[g] * (q - self.ctx.q_ref) + firm.brand);
         }
         let mut spill = [0.0; SEGMENTS * MAX_HORIZON];
         let lead = q - self.ctx.q_open_frontier;
