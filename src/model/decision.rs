@@ -363,9 +363,10 @@ impl DecisionRules {
                 }
                 let (p, pd) = (ds.price[Mode::Open.index()], ds.price_derivative);
                 let need_family_share = liable || firm.complement > 0.0;
-                let mut spilled = [0.0; SEGMENTS * MAX_HORIZON];
+                let mut spilled;
                 let r_all: &[f64] = match terms.spill {
                     Some(sp) => {
+                        spilled = [0.0; SEGMENTS * MAX_HORIZON];
                         for i in 0..SEGMENTS * hz {
                             spilled[i] = rivals.value[i] * sp[i];
                         }
@@ -382,8 +383,8 @@ impl DecisionRules {
                     let r = &r_all[g * hz..(g + 1) * hz];
                     revenue += own / fam_price * weighted_shares(&ctx.spend_weight[g * hz..(g + 1) * hz], r, fam_price, rivals.price_index[g]);
                     if need_family_share {
-                        complement += weighted_shares(&ctx.spend_weight[g * hz..(g + 1) * hz], r, xf, 1.0);
-                        let e = weighted_shares(&ctx.exposure_weight[g * hz..(g + 1) * hz], r, xf, 1.0);
+                        let (c, e) = weighted_share_pair(&ctx.spend_weight[g * hz..(g + 1) * hz], &ctx.exposure_weight[g * hz..(g + 1) * hz], r, xf);
+                        complement += c;
                         exp_own += e * within[g];
                         exp_der += e * (1.0 - within[g]);
                     }
@@ -395,8 +396,9 @@ impl DecisionRules {
                 if liable || firm.complement > 0.0 {
                     for g in 0..SEGMENTS {
                         let r = &rivals.value[g * hz..(g + 1) * hz];
-                        complement += m.internal_share * weighted_shares(&ctx.spend_weight[g * hz..(g + 1) * hz], r, x[g], 1.0);
-                        exp_own += m.internal_share * weighted_shares(&ctx.exposure_weight[g * hz..(g + 1) * hz], r, x[g], 1.0);
+                        let (c, e) = weighted_share_pair(&ctx.spend_weight[g * hz..(g + 1) * hz], &ctx.exposure_weight[g * hz..(g + 1) * hz], r, x[g]);
+                        complement += m.internal_share * c;
+                        exp_own += m.internal_share * e;
                     }
                     complement *= firm.complement;
                 }
@@ -515,6 +517,28 @@ fn weighted_shares(w: &[f64], r: &[f64], a: f64, b: f64) -> f64 {
         acc[j] += wj * a / (a + b * rj);
     }
     (acc[0] + acc[1]) + (acc[2] + acc[3])
+}
+
+/// (Σ_h u_h s_h, Σ_h v_h s_h) with s_h = a/(a + r_h): two weightings of the same shares, for one
+/// division per quarter (lanes as in [`weighted_shares`]).
+#[inline]
+fn weighted_share_pair(u: &[f64], v: &[f64], r: &[f64], a: f64) -> (f64, f64) {
+    let (mut acc_u, mut acc_v) = ([0.0f64; 4], [0.0f64; 4]);
+    let (uc, vc, rc) = (u.chunks_exact(4), v.chunks_exact(4), r.chunks_exact(4));
+    let (ut, vt, rt) = (uc.remainder(), vc.remainder(), rc.remainder());
+    for ((u4, v4), r4) in uc.zip(vc).zip(rc) {
+        for j in 0..4 {
+            let share = a / (a + r4[j]);
+            acc_u[j] += u4[j] * share;
+            acc_v[j] += v4[j] * share;
+        }
+    }
+    for (j, ((uj, vj), rj)) in ut.iter().zip(vt).zip(rt).enumerate() {
+        let share = a / (a + rj);
+        acc_u[j] += uj * share;
+        acc_v[j] += vj * share;
+    }
+    ((acc_u[0] + acc_u[1]) + (acc_u[2] + acc_u[3]), (acc_v[0] + acc_v[1]) + (acc_v[2] + acc_v[3]))
 }
 
 /// (1 + y)^λ for y ≥ 0; below y = 0.02 by its series to the y³ term (relative error under
