@@ -136,6 +136,10 @@ pub struct DecisionRules {
     level_ratio: [f64; SEGMENTS],
     /// 10^{γ × mean uplift}: a typical derivative's extra hazard over its base.
     uplift_hazard: f64,
+    /// Capability elasticity of hazard γ.
+    capability_elasticity: f64,
+    /// 10^{−γ × level step}.
+    hazard_level_ratio: f64,
 }
 
 /// Rivals' nest values per segment × horizon quarter (index g·H + h) and their price index per
@@ -157,6 +161,9 @@ pub struct OptionTerms<'a> {
     /// For an open option leading the open frontier: rivals' spillover growth per segment ×
     /// horizon quarter.
     pub spill: Option<&'a [f64]>,
+    /// 10^{γ (q − q_0)}: the option's incident hazard relative to the frontier at the start
+    /// ([`DecisionRules::hazard_factor`]).
+    pub hazard: f64,
 }
 
 impl DecisionRules {
@@ -187,6 +194,8 @@ impl DecisionRules {
             level_ratio[g] = fastmath::exp(-ds.beta[g] * s.decision.level_step);
         }
         DecisionRules {
+            capability_elasticity: h.capability_elasticity,
+            hazard_level_ratio: fastmath::exp10(-h.capability_elasticity * s.decision.level_step),
             uplift_hazard: fastmath::exp10(h.capability_elasticity * mean_uplift),
             mode_factor,
             level_ratio,
@@ -265,12 +274,24 @@ impl DecisionRules {
         for (g, xg) in x.iter_mut().enumerate() {
             *xg = fastmath::exp(ds.utility(g, c.q, ctx.q_ref, firm.brand, c.mode));
         }
+        let hazard = self.hazard_factor(ctx, c.q);
         let lead = c.q - ctx.q_open_frontier;
         if c.mode != Mode::Open || !(lead > 0.0) {
-            return OptionTerms { x, spill: None };
+            return OptionTerms { x, spill: None, hazard };
         }
         self.spill_factors(ctx, lead, spill);
-        OptionTerms { x, spill: Some(&spill[..]) }
+        OptionTerms { x, spill: Some(&spill[..]), hazard }
+    }
+
+    /// 10^{γ (q − q_0)}: how much more hazardous a model of capability q is than the frontier at
+    /// the start (MODEL.md §4, step 6).
+    pub fn hazard_factor(&self, ctx: &DecisionContext, q: f64) -> f64 {
+        fastmath::exp(std::f64::consts::LN_10 * self.capability_elasticity * (q - ctx.q0))
+    }
+
+    /// 10^{−γ × level step}: the hazard factor's ratio between neighbouring compute levels.
+    pub fn hazard_level_ratio(&self) -> f64 {
+        self.hazard_level_ratio
     }
 
     /// e^{β_g a_h lead} per segment and horizon quarter: rivals closing χ of their gap to a new
@@ -420,7 +441,7 @@ impl DecisionRules {
         let cap = firm.capital.max(0.0);
         let (own_rate, der_rate, per_harm, per_penalty) = if liable {
             let hz = &s.harms;
-            let scale = ctx.lambda0 * fastmath::exp(std::f64::consts::LN_10 * hz.capability_elasticity * (c.q - ctx.q0)) * self.p_actionable;
+            let scale = ctx.lambda0 * terms.hazard * self.p_actionable;
             let misuse = match c.mode {
                 Mode::Closed => hz.misuse_closed,
                 Mode::Api => hz.misuse_api,

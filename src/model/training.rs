@@ -66,14 +66,20 @@ impl Simulation {
         self.ctx.q0 = self.q0;
     }
 
-    fn firm_view(&self, i: usize) -> FirmView {
-        let d = &self.devs[i];
-        let a = self.archetype(d.archetype);
-        let replaced_nest = d.current.and_then(|c| {
+    /// The nest of developer `i`'s current model if a new model would take it off the market
+    /// (API), as (I^λ, price-weighted) per segment.
+    fn replaced_nest(&self, i: usize) -> Option<([f64; SEGMENTS], [f64; SEGMENTS])> {
+        self.devs[i].current.and_then(|c| {
             let m = &self.models[c];
             (m.on_market && m.mode == Mode::Api && c < self.market.nest_iv.len())
                 .then(|| (self.market.nest_iv[c], self.market.nest_pw[c]))
-        });
+        })
+    }
+
+    fn firm_view(&self, i: usize) -> FirmView {
+        let d = &self.devs[i];
+        let a = self.archetype(d.archetype);
+        let replaced_nest = self.replaced_nest(i);
         FirmView {
             capital: d.capital,
             yearly_revenue: d.yearly_revenue(),
@@ -142,6 +148,7 @@ impl Simulation {
             for (g, b) in base.iter_mut().enumerate() {
                 *b = fastmath::exp(rules.demand_system().beta[g] * (q_top - ctx.q_ref) + firm.brand);
             }
+            let mut hazard = rules.hazard_factor(ctx, q_top);
             let mut cost = fastmath::exp10(top) * pflop;
             let cost_ratio = fastmath::exp10(-step);
             let mut spill = [0.0; SEGMENTS * MAX_HORIZON];
@@ -158,12 +165,13 @@ impl Simulation {
                         x[g] = base[g] * rules.mode_factor(g, mode);
                     }
                     let sp = (mode == Mode::Open && leads).then_some(&spill[..]);
-                    rules.value_against(s, ctx, &firm, &rivals, c, &OptionTerms { x, spill: sp }, None)
+                    rules.value_against(s, ctx, &firm, &rivals, c, &OptionTerms { x, spill: sp, hazard }, None)
                 });
                 for g in 0..SEGMENTS {
                     base[g] *= rules.level_ratio(g);
                 }
                 cost *= cost_ratio;
+                hazard *= rules.hazard_level_ratio();
                 if leads {
                     for (f, r) in spill.iter_mut().zip(&ctx.spill_step) {
                         *f *= r;
@@ -188,7 +196,7 @@ impl Simulation {
 
     fn train(&mut self, i: usize, log_flop: f64, cost: f64, mode: Mode, safety: f64, frontier: &mut f64) {
         let q = technology::capability(&self.s.technology, log_flop, self.t);
-        let old_nest = self.firm_view(i).replaced_nest;
+        let old_nest = self.replaced_nest(i);
         let idx = self.add_model(i, log_flop, cost, q, self.t, mode, safety);
         let covered = self.models[idx].covered;
         let f = &self.s.firms;
@@ -258,13 +266,14 @@ impl Simulation {
         if lead > 0.0 {
             rules.spill_factors(&self.ctx, lead, &mut spill);
         }
+        let hazard = rules.hazard_factor(&self.ctx, q);
         let value = |mode: Mode| {
             let mut x = [0.0; SEGMENTS];
             for g in 0..SEGMENTS {
                 x[g] = base[g] * rules.mode_factor(g, mode);
             }
             let sp = (mode == Mode::Open && lead > 0.0).then_some(&spill[..]);
-            rules.value_against(&self.s, &self.ctx, &firm, &rivals, &self.current_candidate(c, mode), &OptionTerms { x, spill: sp }, Some(safety)).profit
+            rules.value_against(&self.s, &self.ctx, &firm, &rivals, &self.current_candidate(c, mode), &OptionTerms { x, spill: sp, hazard }, Some(safety)).profit
         };
         let mut best = (value(now), now);
         for mode in Mode::ALL.into_iter().filter(|&m| m > now) {
