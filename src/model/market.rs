@@ -99,6 +99,10 @@ pub struct MarketState {
     pub derivative_spend: Vec<f64>,
     /// Nested-logit consumer surplus ($ per quarter).
     pub consumer_surplus: f64,
+    /// Model versions on the market at the last clearing.
+    active: Vec<usize>,
+    /// Derivatives on the market at the last clearing.
+    active_derivs: Vec<usize>,
     inner: Vec<[f64; SEGMENTS]>,
     inner_pw: Vec<[f64; SEGMENTS]>,
     own_exp: Vec<[f64; SEGMENTS]>,
@@ -106,42 +110,51 @@ pub struct MarketState {
     deriv_exp: Vec<[f64; SEGMENTS]>,
 }
 
-fn reset<T: Clone>(v: &mut Vec<T>, n: usize, x: T) {
-    v.clear();
-    v.resize(n, x);
-}
-
 impl MarketState {
     /// Recompute shares and spend for the products on the market.
     pub fn compute(&mut self, ds: &DemandSystem, models: &[ModelVersion], derivs: &[Derivative], demand: f64) {
         let n = models.len();
         self.demand = demand;
-        self.q_ref = models.iter().filter(|m| m.on_market).map(|m| m.q()).fold(f64::NEG_INFINITY, f64::max);
+        let z = [0.0; SEGMENTS];
+        // Only products on the market are visited: the per-product outputs of last quarter's
+        // products are zeroed, every other entry is zero already, and new entries start at zero.
+        // (Models and derivatives are never removed, so visiting them all would grow with time.)
+        for &v in &self.active {
+            self.nest_iv[v] = z;
+            self.nest_pw[v] = z;
+            self.has_derivatives[v] = false;
+            self.model_share[v] = 0.0;
+            self.family_share[v] = 0.0;
+            self.model_spend[v] = 0.0;
+        }
+        for &d in &self.active_derivs {
+            self.derivative_share[d] = 0.0;
+            self.derivative_spend[d] = 0.0;
+        }
+        for v in [&mut self.inner, &mut self.inner_pw, &mut self.own_exp, &mut self.own_u, &mut self.nest_iv, &mut self.nest_pw] {
+            v.resize(n, z);
+        }
+        self.has_derivatives.resize(n, false);
+        for v in [&mut self.model_share, &mut self.family_share, &mut self.model_spend] {
+            v.resize(n, 0.0);
+        }
+        self.deriv_exp.resize(derivs.len(), z);
+        self.derivative_share.resize(derivs.len(), 0.0);
+        self.derivative_spend.resize(derivs.len(), 0.0);
+        self.active.clear();
+        self.active.extend((0..n).filter(|&v| models[v].on_market));
+        self.active_derivs.clear();
+        self.active_derivs.extend((0..derivs.len()).filter(|&d| derivs[d].alive && models[derivs[d].base].on_market));
+        self.q_ref = self.active.iter().map(|&v| models[v].q()).fold(f64::NEG_INFINITY, f64::max);
         if !self.q_ref.is_finite() {
             self.q_ref = 0.0;
         }
-        let z = [0.0; SEGMENTS];
-        reset(&mut self.inner, n, z);
-        reset(&mut self.inner_pw, n, z);
-        reset(&mut self.own_exp, n, z);
-        reset(&mut self.own_u, n, z);
-        reset(&mut self.nest_iv, n, z);
-        reset(&mut self.nest_pw, n, z);
-        reset(&mut self.has_derivatives, n, false);
-        reset(&mut self.model_share, n, 0.0);
-        reset(&mut self.family_share, n, 0.0);
-        reset(&mut self.model_spend, n, 0.0);
-        reset(&mut self.deriv_exp, derivs.len(), z);
-        reset(&mut self.derivative_share, derivs.len(), 0.0);
-        reset(&mut self.derivative_spend, derivs.len(), 0.0);
         let inv_lambda = 1.0 / ds.lambda;
-        for dv in derivs.iter().filter(|d| d.alive && models[d.base].on_market) {
-            self.has_derivatives[dv.base] = true;
+        for &d in &self.active_derivs {
+            self.has_derivatives[derivs[d].base] = true;
         }
-        for (v, m) in models.iter().enumerate() {
-            if !m.on_market {
-                continue;
-            }
+        for &v in &self.active {
+            let m = &models[v];
             let q = m.q();
             for g in 0..SEGMENTS {
                 let u = ds.utility(g, q, self.q_ref, m.brand, m.mode);
@@ -154,10 +167,8 @@ impl MarketState {
                 self.inner_pw[v][g] = ds.price[m.mode.index()] * e;
             }
         }
-        for (d, dv) in derivs.iter().enumerate() {
-            if !dv.alive || !models[dv.base].on_market {
-                continue;
-            }
+        for &d in &self.active_derivs {
+            let dv = &derivs[d];
             let q = models[dv.base].q() + dv.uplift;
             for g in 0..SEGMENTS {
                 let e = fastmath::exp(ds.derivative_utility(g, q, self.q_ref) * inv_lambda);
@@ -168,10 +179,7 @@ impl MarketState {
         }
         self.total = z;
         self.price_weighted = z;
-        for v in 0..n {
-            if !models[v].on_market {
-                continue;
-            }
+        for &v in &self.active {
             for g in 0..SEGMENTS {
                 let iv = if self.has_derivatives[v] {
                     fastmath::exp(ds.lambda * fastmath::ln(self.inner[v][g]))
@@ -191,10 +199,7 @@ impl MarketState {
             }
         }
         self.consumer_surplus = cs;
-        for v in 0..n {
-            if !models[v].on_market {
-                continue;
-            }
+        for &v in &self.active {
             let p = ds.price[models[v].mode.index()];
             for g in 0..SEGMENTS {
                 if self.total[g] <= 0.0 {
@@ -207,11 +212,8 @@ impl MarketState {
                 self.model_spend[v] += ds.weight[g] * demand * p * own * self.total[g] / self.price_weighted[g];
             }
         }
-        for (d, dv) in derivs.iter().enumerate() {
-            if !dv.alive || !models[dv.base].on_market {
-                continue;
-            }
-            let b = dv.base;
+        for &d in &self.active_derivs {
+            let b = derivs[d].base;
             for g in 0..SEGMENTS {
                 if self.total[g] <= 0.0 {
                     continue;
