@@ -90,8 +90,15 @@ impl Simulation {
             fixed_cost: a.fixed_cost,
             replaced_nest,
             violations: d.violations,
-            capped_harm: if self.rules.liability() { self.rules.capped_harm(self.s.regime.harm_floor, d.capital.max(0.0)) } else { 0.0 },
+            capped_harm: 0.0,
         }
+    }
+
+    /// The firm's view with what an actionable incident would cost it, for decisions among
+    /// options some of which are covered. (Only covered options read it, and it costs two
+    /// normal CDFs, so decisions without any are spared it.)
+    fn with_capped_harm(&self, firm: FirmView) -> FirmView {
+        FirmView { capped_harm: self.rules.capped_harm(self.s.regime.harm_floor, firm.capital.max(0.0)), ..firm }
     }
 
     fn current_candidate(&self, c: usize, mode: Mode) -> Candidate {
@@ -100,8 +107,20 @@ impl Simulation {
     }
 
     pub(super) fn decide_training(&mut self, i: usize, frontier: &mut f64) {
-        let firm = self.firm_view(i);
+        let mut firm = self.firm_view(i);
         let s = &self.s;
+        let budget = s.firms.budget_capital_fraction * firm.capital.max(0.0) + firm.yearly_revenue;
+        let max_cost = budget / s.firms.dev_cost_multiple;
+        let pflop = self.ctx.price_per_flop;
+        let top = libm::log10(max_cost / pflop);
+        if self.rules.liability() {
+            // Coverage only grows with compute and cost, so the largest run decides whether any
+            // new option is covered.
+            let current_covered = self.devs[i].current.is_some_and(|c| self.models[c].covered);
+            if current_covered || (max_cost > 0.0 && regulation::is_covered(&s.regime, top, fastmath::exp10(top) * pflop)) {
+                firm = self.with_capped_harm(firm);
+            }
+        }
         let rules = &self.rules;
         let ctx = &self.ctx;
         let mut options = std::mem::take(&mut self.options_scratch);
@@ -117,11 +136,7 @@ impl Simulation {
             None => 0.0,
         };
         options.push(Choice { profit: keep, run: None });
-        let budget = s.firms.budget_capital_fraction * firm.capital.max(0.0) + firm.yearly_revenue;
-        let max_cost = budget / s.firms.dev_cost_multiple;
         if max_cost > 0.0 {
-            let pflop = ctx.price_per_flop;
-            let top = libm::log10(max_cost / pflop);
             let step = s.decision.level_step;
             let points: Vec<f64> = regulation::threshold_points(&s.regime, pflop).into_iter().filter(|&p| p < top).collect();
             let lowest = points.iter().copied().fold(top - step * (s.decision.levels.max(1) - 1) as f64, f64::min);
@@ -251,7 +266,7 @@ impl Simulation {
         if now == Mode::Open {
             return;
         }
-        let firm = self.firm_view(i);
+        let firm = if self.rules.liability() && self.models[c].covered { self.with_capped_harm(self.firm_view(i)) } else { self.firm_view(i) };
         let safety = self.models[c].safety;
         // One set of rivals and one nest value for every mode: the modes differ by a factor.
         let rules = &self.rules;
