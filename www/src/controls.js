@@ -30,7 +30,12 @@ export const idOf = (path, prefix = 'p') => `${prefix}-${path.replace(/\./g, '-'
  */
 export function makeControl(m, { id, onSet, current, fallback, tip = true }) {
   const tipId = `${id}-tip`;
-  const row = el('div', { class: 'param', 'data-path': m.path });
+  // Each control is its own small form. Chromium's autofill re-reads the whole form around a
+  // field the user changes; the page's ~90 fields as one (formless) form cost it ~55 ms of a
+  // core per slider step, taken from the simulation's workers. A form of one or two fields is
+  // below its threshold and costs ~1 ms. Implicit submission (Enter in the text box) is stopped.
+  const row = el('form', { class: 'param', 'data-path': m.path });
+  row.addEventListener('submit', (e) => e.preventDefault());
   const head = el('div', { class: 'param-head' });
   const label = el('label', { for: id }, m.label);
   head.append(label);

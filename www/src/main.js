@@ -116,7 +116,8 @@ function renderPresets() {
   $('baseline-desc').textContent = cat.descriptions[state.baseline] ?? '';
   const r = $('reform');
   const customOpt = r.querySelector('option[value="custom"]');
-  customOpt.textContent = custom ? `Custom (based on ${title(state.reformBase)})` : 'Custom…';
+  const customText = custom ? `Custom (based on ${title(state.reformBase)})` : 'Custom…';
+  if (customOpt.textContent !== customText) customOpt.textContent = customText;
   r.value = custom ? 'custom' : state.reformBase;
   const desc = $('reform-desc');
   if (custom) {

@@ -82,6 +82,8 @@ test('a slider moved by keyboard changes the summary and makes the reform custom
 test('typing an exact value works, and a bad one is refused with a message', async ({ page }) => {
   await openApp(page);
   const box = page.getByRole('textbox', { name: /Cost threshold, exact value/ });
+  // Each control is a small form of its own; Enter must never submit it (reload the page).
+  await page.evaluate(() => (window.__samePage = true));
   const before = await drawn(page);
   await box.fill('250M');
   await box.press('Enter');
@@ -92,6 +94,7 @@ test('typing an exact value works, and a bad one is refused with a message', asy
   await box.press('Enter');
   await expect(page.locator('#p-regime-cover_cost-err')).toContainText('is not a number');
   await expect(box).toHaveValue('$250M');
+  expect(await page.evaluate(() => window.__samePage)).toBe(true);
   // Turning the threshold off sets it to none.
   const b2 = await drawn(page);
   await page.getByRole('checkbox', { name: /Cost threshold: on/ }).uncheck();
