@@ -1,7 +1,7 @@
 //! Runs replicates of the default scenario in a loop, for a profiler (`perf record`).
 //!
 //! ```sh
-//! cargo run --release --example profile_runs -- 2000 [PRESET]
+//! cargo run --release --example profile_runs -- 2000 [PRESET] [PRESET]
 //! ```
 
 use regsim::{ensemble, scenario};

@@ -275,13 +275,21 @@ mod tests {
     }
 
     #[test]
-    fn poisson_means_match_small_and_large() {
-        for &lambda in &[0.3, 4.0, 29.0, 31.0, 250.0] {
-            let n = 20_000u64;
-            let sum: u64 = (0..n).map(|i| Stream::new(1, Purpose::Incidents, 0, i, 0).poisson(lambda)).sum();
-            let mean = sum as f64 / n as f64;
+    fn poisson_means_and_variances_match_small_and_large() {
+        for &lambda in &[0.3, 4.0, 9.9, 10.0, 13.0, 29.0, 31.0, 250.0] {
+            let n = 40_000u64;
+            let draws: Vec<f64> = (0..n).map(|i| Stream::new(1, Purpose::Incidents, 0, i, 0).poisson(lambda) as f64).collect();
+            let mean = draws.iter().sum::<f64>() / n as f64;
+            let var = draws.iter().map(|x| (x - mean) * (x - mean)).sum::<f64>() / (n - 1) as f64;
             let se = (lambda / n as f64).sqrt();
             assert!((mean - lambda).abs() < 5.0 * se, "lambda {lambda}: mean {mean}");
+            // The sample variance of a Poisson has standard error about λ √(2/n) (plus 1/n terms).
+            let se_var = lambda * (2.0 / n as f64).sqrt() + (lambda / n as f64).sqrt();
+            assert!((var - lambda).abs() < 5.0 * se_var, "lambda {lambda}: variance {var}");
+            // P(0) = e^{−λ}, the mass most sensitive to the method's tails.
+            let zeros = draws.iter().filter(|&&x| x == 0.0).count() as f64 / n as f64;
+            let p0 = libm::exp(-lambda);
+            assert!((zeros - p0).abs() < 5.0 * (p0 * (1.0 - p0) / n as f64).sqrt() + 1e-9, "lambda {lambda}: P(0) {zeros}");
         }
     }
 
