@@ -19,9 +19,10 @@ cd "$(dirname "$0")"
 WASM_BINDGEN_VERSION=0.2.130
 WASM_PACK_VERSION=0.15.1
 # wasm-opt runs here, not in wasm-pack (see tools/wasm-opt.mjs and Cargo.toml). The features are
-# those rustc enables for wasm32-unknown-unknown and every current browser and Node.js supports.
+# those rustc enables for wasm32-unknown-unknown, plus SIMD (.cargo/config.toml), all of which every
+# current browser and Node.js supports.
 WASM_OPT_FLAGS=(-O3 --enable-bulk-memory --enable-nontrapping-float-to-int --enable-sign-ext
-  --enable-mutable-globals --enable-reference-types --enable-multivalue)
+  --enable-mutable-globals --enable-reference-types --enable-multivalue --enable-simd)
 export PATH="$HOME/.cargo/bin:$PATH"
 
 log() {

@@ -530,7 +530,7 @@ async function start() {
     cat = new Catalog(api);
   } catch (e) {
     setStatus('error', '');
-    $('summary').replaceChildren(el('p', {}, 'The model could not be loaded in this browser (it needs WebAssembly and module workers).'));
+    $('summary').replaceChildren(el('p', {}, 'The model could not be loaded in this browser (it needs WebAssembly with SIMD and module workers: Chrome or Edge 91, Firefox 89, Safari 16.4 or later).'));
     showMessage('The model could not start:', [String(e?.message ?? e)]);
     return;
   }

@@ -260,7 +260,7 @@ export function defineFigure(app) {
         try {
           cat = this.#cat = await rt.catalog;
         } catch (e) {
-          this.#fail('error', 'The model could not start in this browser (it needs WebAssembly and module workers):', [String(e?.message ?? e)]);
+          this.#fail('error', 'The model could not start in this browser (it needs WebAssembly with SIMD and module workers: Chrome or Edge 91, Firefox 89, Safari 16.4 or later):', [String(e?.message ?? e)]);
           return;
         }
         if (!this.#connected) return;

@@ -187,6 +187,23 @@ test('a broken link shows a clear message and falls back to the defaults', async
   await expect(page.locator('#message')).toBeHidden();
 });
 
+test('a browser that cannot compile the model (no WebAssembly SIMD) gets a clear message', async ({ page }) => {
+  // What a browser without SIMD does with the module: it refuses to compile it.
+  await page.addInitScript(() => {
+    const refuse = () => Promise.reject(new WebAssembly.CompileError('invalid opcode (SIMD is not supported)'));
+    WebAssembly.compileStreaming = refuse;
+    WebAssembly.compile = refuse;
+    WebAssembly.instantiateStreaming = refuse;
+    WebAssembly.instantiate = refuse;
+  });
+  await page.goto('/');
+  await expect(page.locator('body')).toHaveAttribute('data-status', 'error');
+  await expect(page.locator('#summary')).toContainText('needs WebAssembly with SIMD');
+  await expect(page.locator('#message')).toContainText('SIMD is not supported');
+  // The rest of the page still works: the panel's links and headings are there, nothing hangs.
+  await expect(page.getByRole('heading', { level: 1 })).toBeVisible();
+});
+
 test('a hostile link is shown as text, never run as HTML', async ({ page }) => {
   let dialog = false;
   page.on('dialog', async (d) => {
