@@ -95,21 +95,19 @@ async function firstLoad() {
 }
 
 /**
- * Keyboard steps on one control, alternating two keys, each measured from its input event to
- * every chart redrawn (the app's 'regsim:drawn' event, sent after uPlot has painted).
+ * `count` inputs made by `act(i)`, each measured from its input event to every chart redrawn
+ * (the app's 'regsim:drawn' event, sent after uPlot has painted). Two more are made first, to
+ * warm the JIT, and not counted.
  */
-async function moves(page, selector, keys, count) {
-  const control = page.locator(selector);
-  await control.focus();
+async function measure(page, count, act) {
   const samples = [];
   const runs = [];
   for (let i = 0; i < count + 2; i++) {
     const n = await page.evaluate(() => window.__bench.length);
-    await page.keyboard.press(keys[i % 2]);
+    await act(i);
     await page.waitForFunction((k) => window.__bench.length > k && document.body.dataset.status === 'idle', n, { timeout: 60_000 });
     const ev = await page.evaluate((k) => window.__bench[k], n);
     if (i >= 2) {
-      // The first two moves warm the JIT; they are not counted.
       samples.push(ev.drawnTs - ev.inputTs);
       runs.push(ev.runMs);
     }
@@ -118,26 +116,21 @@ async function moves(page, selector, keys, count) {
   return { samples, runs };
 }
 
-/** New seeds typed into the seed box (Enter), each measured from its change event to redrawn. */
+/** Keyboard steps on one control, alternating two keys. */
+async function moves(page, selector, keys, count) {
+  await page.locator(selector).focus();
+  return measure(page, count, (i) => page.keyboard.press(keys[i % 2]));
+}
+
+/** New seeds typed into the seed box (Enter): no earlier baseline matches, so both arms run. */
 async function seeds(page, count) {
   const group = page.locator('#group-simulation');
   if (!(await group.evaluate((d) => d.open))) await group.locator('summary').click();
   const box = page.getByRole('textbox', { name: 'Seed' });
-  const samples = [];
-  const runs = [];
-  for (let i = 0; i < count + 2; i++) {
-    const n = await page.evaluate(() => window.__bench.length);
+  return measure(page, count, async (i) => {
     await box.fill(String(1000 + i));
     await box.press('Enter');
-    await page.waitForFunction((k) => window.__bench.length > k && document.body.dataset.status === 'idle', n, { timeout: 60_000 });
-    const ev = await page.evaluate((k) => window.__bench[k], n);
-    if (i >= 2) {
-      samples.push(ev.drawnTs - ev.inputTs);
-      runs.push(ev.runMs);
-    }
-    await page.waitForTimeout(150);
-  }
-  return { samples, runs };
+  });
 }
 
 async function sliderMoves() {

@@ -4,6 +4,7 @@
 // Text from attributes, messages and the model only ever reaches the page through textContent
 // or attributes, never as HTML.
 
+import controlsCss from '../controls.css?inline';
 import css from './figure.css?inline';
 import uplotCss from 'uplot/dist/uPlot.min.css?inline';
 import { Chart, dataTables, fmtKind, readout } from '../charts.js';
@@ -17,7 +18,7 @@ import { getRuntime } from './runtime.js';
 let sheet = null;
 /** The figure's styles: one constructed stylesheet shared by every figure (or a <style>). */
 function adoptStyles(root) {
-  const text = `${uplotCss}\n${css}`;
+  const text = `${uplotCss}\n${controlsCss}\n${css}`;
   try {
     if (!sheet) {
       sheet = new CSSStyleSheet();
@@ -71,7 +72,17 @@ export function defineFigure(app) {
     #resizeObs = null;
     #progressTimer = 0;
     #scheme = null;
-    #onScheme = () => this.#draw(false);
+    #onScheme = () => {
+      this.#applyScheme();
+      this.#draw(false);
+    };
+
+    /** Light or dark, from the theme attribute; `auto` (or none, or a wrong one) follows the system. */
+    #applyScheme() {
+      const theme = this.getAttribute('theme')?.trim();
+      const dark = theme === 'dark' || (theme !== 'light' && !!this.#scheme?.matches);
+      this.#e.figure.dataset.scheme = dark ? 'dark' : 'light';
+    }
 
     constructor() {
       super();
@@ -254,6 +265,7 @@ export function defineFigure(app) {
     }
 
     async #apply() {
+      this.#applyScheme();
       const rt = getRuntime(app);
       let cat = this.#cat;
       if (!cat) {
@@ -457,7 +469,7 @@ export function defineFigure(app) {
         const ro = el('p', { class: 'readout', 'aria-hidden': 'true' }, ' ');
         wrap.append(title, plot, ro);
         plots.append(wrap);
-        const chart = new Chart(plot, def, { height: opts.height ?? undefined, styleRoot: this });
+        const chart = new Chart(plot, def, { height: opts.height ?? undefined, styleRoot: this.#e.figure });
         const entry = { def, chart, plot, ro };
         chart.onCursor = (i) => {
           if (!this.#result || !this.#drawnState) return;

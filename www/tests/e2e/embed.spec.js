@@ -195,6 +195,48 @@ test('setting an attribute from script updates the figure', async ({ page }) => 
   expect(r.scenario.set).toContain('regime.due_care=0.8');
 });
 
+test('a figure follows its theme: auto with the system, light and dark whatever the system', async ({ page }) => {
+  await page.emulateMedia({ colorScheme: 'light' });
+  await openArticle(page);
+  // The figure's background and its charts' grid colour, as the reader sees them.
+  const look = () =>
+    page.evaluate(() => {
+      const f = document.querySelector('regsim-figure').shadowRoot.querySelector('figure');
+      return { bg: getComputedStyle(f).backgroundColor, grid: getComputedStyle(f).getPropertyValue('--grid').trim() };
+    });
+  // Mean brightness of the first chart's canvas (its background, axes, grid and lines).
+  const ink = () =>
+    page.evaluate(() => {
+      const c = document.querySelector('regsim-figure').shadowRoot.querySelector('canvas');
+      const px = c.getContext('2d').getImageData(0, 0, c.width, c.height).data;
+      let sum = 0;
+      let n = 0;
+      for (let i = 0; i < px.length; i += 4) {
+        if (px[i + 3] > 200) {
+          sum += (px[i] + px[i + 1] + px[i + 2]) / 3;
+          n++;
+        }
+      }
+      return sum / n;
+    });
+  const light = await look();
+  expect(light.bg).toBe('rgb(255, 255, 255)');
+  const lightInk = await ink();
+  // auto (the article's figures set none): the system turns dark, so does the figure, and its charts.
+  await page.emulateMedia({ colorScheme: 'dark' });
+  await expect.poll(async () => (await look()).bg).toBe('rgb(23, 28, 34)');
+  expect((await look()).grid).not.toBe(light.grid);
+  await expect.poll(ink).toBeLessThan(lightInk - 40);
+  // An explicit theme wins over the system's, both ways; a wrong one is refused with a message.
+  await page.evaluate(() => document.querySelector('regsim-figure').setAttribute('theme', 'light'));
+  await expect.poll(async () => (await look()).bg).toBe('rgb(255, 255, 255)');
+  await page.emulateMedia({ colorScheme: 'light' });
+  await page.evaluate(() => document.querySelector('regsim-figure').setAttribute('theme', 'dark'));
+  await expect.poll(async () => (await look()).bg).toBe('rgb(23, 28, 34)');
+  await page.evaluate(() => document.querySelector('regsim-figure').setAttribute('theme', 'purple'));
+  await expect(page.locator('regsim-figure').nth(0).getByRole('alert')).toContainText('theme: "purple" is not allowed');
+});
+
 test('the iframe fits its figure and answers the postMessage API', async ({ page }) => {
   await openArticle(page);
   const frame = await figureFrame(page);
