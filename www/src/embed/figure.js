@@ -77,10 +77,10 @@ export function defineFigure(app) {
       this.#draw(false);
     };
 
-    /** Light or dark, from the theme attribute; `auto` (or none, or a wrong one) follows the system. */
+    /** Light or dark, from the theme attribute: `auto` follows the system; none (or a wrong one) is light. */
     #applyScheme() {
       const theme = this.getAttribute('theme')?.trim();
-      const dark = theme === 'dark' || (theme !== 'light' && !!this.#scheme?.matches);
+      const dark = theme === 'dark' || (theme === 'auto' && !!this.#scheme?.matches);
       this.#e.figure.dataset.scheme = dark ? 'dark' : 'light';
     }
 

@@ -246,10 +246,10 @@ export function readOptions(cat, get, appDefault) {
     else height = Number(m[1]);
   }
   const caption = text('caption');
-  let theme = (text('theme') ?? 'auto').trim();
+  let theme = (text('theme') ?? 'light').trim();
   if (!['auto', 'light', 'dark'].includes(theme)) {
     errors.push(`theme: ${show(theme)} is not allowed; expected auto, light or dark`);
-    theme = 'auto';
+    theme = 'light';
   }
   let app = appDefault;
   const appText = text('app');

@@ -195,9 +195,10 @@ test('setting an attribute from script updates the figure', async ({ page }) => 
   expect(r.scenario.set).toContain('regime.due_care=0.8');
 });
 
-test('a figure follows its theme: auto with the system, light and dark whatever the system', async ({ page }) => {
-  await page.emulateMedia({ colorScheme: 'light' });
+test('a figure follows its theme: light by default, auto with the system, dark whatever the system', async ({ page }) => {
+  await page.emulateMedia({ colorScheme: 'dark' });
   await openArticle(page);
+  const setTheme = (t) => page.evaluate((v) => (v === null ? document.querySelector('regsim-figure').removeAttribute('theme') : document.querySelector('regsim-figure').setAttribute('theme', v)), t);
   // The figure's background and its charts' grid colour, as the reader sees them.
   const look = () =>
     page.evaluate(() => {
@@ -219,21 +220,24 @@ test('a figure follows its theme: auto with the system, light and dark whatever 
       }
       return sum / n;
     });
+  const WHITE = 'rgb(255, 255, 255)';
+  const DARK = 'rgb(23, 28, 34)';
+  // No theme (the article's figures set none): light, even on a dark system.
+  await setTheme(null);
+  await expect.poll(async () => (await look()).bg).toBe(WHITE);
   const light = await look();
-  expect(light.bg).toBe('rgb(255, 255, 255)');
   const lightInk = await ink();
-  // auto (the article's figures set none): the system turns dark, so does the figure, and its charts.
-  await page.emulateMedia({ colorScheme: 'dark' });
-  await expect.poll(async () => (await look()).bg).toBe('rgb(23, 28, 34)');
+  // auto: dark with the system, and its charts too; light again when the system turns light.
+  await setTheme('auto');
+  await expect.poll(async () => (await look()).bg).toBe(DARK);
   expect((await look()).grid).not.toBe(light.grid);
   await expect.poll(ink).toBeLessThan(lightInk - 40);
-  // An explicit theme wins over the system's, both ways; a wrong one is refused with a message.
-  await page.evaluate(() => document.querySelector('regsim-figure').setAttribute('theme', 'light'));
-  await expect.poll(async () => (await look()).bg).toBe('rgb(255, 255, 255)');
   await page.emulateMedia({ colorScheme: 'light' });
-  await page.evaluate(() => document.querySelector('regsim-figure').setAttribute('theme', 'dark'));
-  await expect.poll(async () => (await look()).bg).toBe('rgb(23, 28, 34)');
-  await page.evaluate(() => document.querySelector('regsim-figure').setAttribute('theme', 'purple'));
+  await expect.poll(async () => (await look()).bg).toBe(WHITE);
+  // dark whatever the system; a wrong theme is refused with a message.
+  await setTheme('dark');
+  await expect.poll(async () => (await look()).bg).toBe(DARK);
+  await setTheme('purple');
   await expect(page.locator('regsim-figure').nth(0).getByRole('alert')).toContainText('theme: "purple" is not allowed');
 });
 
