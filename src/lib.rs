@@ -32,8 +32,8 @@
 
 pub mod analysis;
 pub mod ensemble;
-pub mod metrics;
 pub mod fastmath;
+pub mod metrics;
 pub mod model;
 pub mod report;
 pub mod rng;
