@@ -605,7 +605,7 @@ test('a figure’s “Open in regsim” link gives the app the same numbers', as
   await app.close();
 });
 
-test('axe-core finds no violations in the article, its figures open and closed', async ({ page }) => {
+test('axe-core finds no violations in the article, its figures open and closed, light and dark', async ({ page }) => {
   await openArticle(page);
   const run = async () => {
     await page.addScriptTag({ path: AXE_PATH });
@@ -617,6 +617,11 @@ test('axe-core finds no violations in the article, its figures open and closed',
   expect(await run()).toEqual([]);
   await page.locator('regsim-figure').nth(0).locator('details.data summary').click();
   await page.locator('regsim-figure').nth(1).getByRole('checkbox', { name: 'Show the difference' }).check();
+  expect(await run()).toEqual([]);
+  // The same figures in their dark theme (the article stays light around them).
+  const d = await drawCount(page, 0);
+  await page.evaluate(() => document.querySelectorAll('regsim-figure').forEach((f) => f.setAttribute('theme', 'dark')));
+  await waitDraw(page, 0, d);
   expect(await run()).toEqual([]);
 });
 
