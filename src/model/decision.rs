@@ -7,6 +7,7 @@
 //! expected derivatives join the family; the option changes only its own nest.
 
 use crate::fastmath;
+use super::harms;
 use super::market::{DemandSystem, SEGMENTS};
 use super::regulation;
 use super::state::Mode;
@@ -83,8 +84,9 @@ pub struct FirmView {
     /// Earlier penalised violations.
     pub violations: u32,
     /// What an actionable incident costs it at most, given its capital
-    /// ([`DecisionRules::capped_harm`]); 0 when no liability applies.
-    pub capped_harm: f64,
+    /// ([`DecisionRules::capped_harm`]); worked out only for firms with a covered option, which
+    /// are the only ones it is read for.
+    pub capped_harm: Option<f64>,
 }
 
 /// A model a firm could have: trained now, or its current one in some mode.
@@ -283,10 +285,9 @@ impl DecisionRules {
         OptionTerms { x, spill: Some(&spill[..]), hazard }
     }
 
-    /// 10^{γ (q − q_0)}: how much more hazardous a model of capability q is than the frontier at
-    /// the start (MODEL.md §4, step 6).
+    /// 10^{γ (q − q_0)}, as for incidents (`harms::capability_hazard`).
     pub fn hazard_factor(&self, ctx: &DecisionContext, q: f64) -> f64 {
-        fastmath::exp(std::f64::consts::LN_10 * self.capability_elasticity * (q - ctx.q0))
+        harms::capability_hazard(self.capability_elasticity, q, ctx.q0)
     }
 
     /// 10^{−γ × level step}: the hazard factor's ratio between neighbouring compute levels.
@@ -442,27 +443,20 @@ impl DecisionRules {
         let (own_rate, der_rate, per_harm, per_penalty) = if liable {
             let hz = &s.harms;
             let scale = ctx.lambda0 * terms.hazard * self.p_actionable;
-            let misuse = match c.mode {
-                Mode::Closed => hz.misuse_closed,
-                Mode::Api => hz.misuse_api,
-                Mode::Open => hz.misuse_open,
-            };
+            let misuse = harms::mode_risk(hz, c.mode).0;
             let der = if c.mode == Mode::Open && s.regime.derivative_liability {
                 exp_der * hz.misuse_open * self.uplift_hazard
             } else {
                 0.0
             };
-            let harm = firm.capped_harm;
+            debug_assert!(firm.capped_harm.is_some(), "a covered option of a firm whose capped harm was not worked out");
+            let harm = firm.capped_harm.unwrap_or(0.0);
             let pen = regulation::penalty(&s.regime, c.cost, firm.yearly_revenue, firm.violations).min((cap - harm).max(0.0));
             (scale * exp_own * misuse, scale * der, harm, pen)
         } else {
             (0.0, 0.0, 0.0, 0.0)
         };
-        let eff = match c.mode {
-            Mode::Closed => s.harms.safety_eff_closed,
-            Mode::Api => s.harms.safety_eff_api,
-            Mode::Open => s.harms.safety_eff_open,
-        };
+        let eff = harms::mode_risk(&s.harms, c.mode).1;
         let eff_open = s.harms.safety_eff_open;
         // `pays`: probability of paying damages for an actionable harm; `below`: of being found
         // below due care (penalties).

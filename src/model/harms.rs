@@ -17,12 +17,23 @@ use crate::scenario::{Harms, LiabilityRule, Scenario};
 /// Incident hazard of a product per unit of share of use, before λ_0 and demand:
 /// 10^{γ(q − q_0)} × misuse × (1 − effectiveness × effort).
 pub fn hazard(h: &Harms, mode: Mode, q: f64, q0: f64, safety: f64) -> f64 {
-    let (misuse, eff) = match mode {
+    let (misuse, eff) = mode_risk(h, mode);
+    capability_hazard(h.capability_elasticity, q, q0) * misuse * (1.0 - eff * safety)
+}
+
+/// 10^{γ(q − q_0)}: how much more hazardous a model of capability q is than the frontier at the
+/// start.
+pub fn capability_hazard(elasticity: f64, q: f64, q0: f64) -> f64 {
+    fastmath::exp(std::f64::consts::LN_10 * elasticity * (q - q0))
+}
+
+/// (misuse multiplier, safety effectiveness) of a release mode.
+pub fn mode_risk(h: &Harms, mode: Mode) -> (f64, f64) {
+    match mode {
         Mode::Closed => (h.misuse_closed, h.safety_eff_closed),
         Mode::Api => (h.misuse_api, h.safety_eff_api),
         Mode::Open => (h.misuse_open, h.safety_eff_open),
-    };
-    fastmath::exp(std::f64::consts::LN_10 * h.capability_elasticity * (q - q0)) * misuse * (1.0 - eff * safety)
+    }
 }
 
 /// The severity distribution and its split for sampling.

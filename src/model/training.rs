@@ -90,7 +90,7 @@ impl Simulation {
             fixed_cost: a.fixed_cost,
             replaced_nest,
             violations: d.violations,
-            capped_harm: 0.0,
+            capped_harm: None,
         }
     }
 
@@ -98,7 +98,7 @@ impl Simulation {
     /// options some of which are covered. (Only covered options read it, and it costs two
     /// normal CDFs, so decisions without any are spared it.)
     fn with_capped_harm(&self, firm: FirmView) -> FirmView {
-        FirmView { capped_harm: self.rules.capped_harm(self.s.regime.harm_floor, firm.capital.max(0.0)), ..firm }
+        FirmView { capped_harm: Some(self.rules.capped_harm(self.s.regime.harm_floor, firm.capital.max(0.0))), ..firm }
     }
 
     fn current_candidate(&self, c: usize, mode: Mode) -> Candidate {
@@ -113,11 +113,13 @@ impl Simulation {
         let max_cost = budget / s.firms.dev_cost_multiple;
         let pflop = self.ctx.price_per_flop;
         let top = libm::log10(max_cost / pflop);
+        // The largest run's cost, as the grid computes it (≈ max_cost).
+        let top_cost = fastmath::exp10(top) * pflop;
         if self.rules.liability() {
             // Coverage only grows with compute and cost, so the largest run decides whether any
             // new option is covered.
             let current_covered = self.devs[i].current.is_some_and(|c| self.models[c].covered);
-            if current_covered || (max_cost > 0.0 && regulation::is_covered(&s.regime, top, fastmath::exp10(top) * pflop)) {
+            if current_covered || (max_cost > 0.0 && regulation::is_covered(&s.regime, top, top_cost)) {
                 firm = self.with_capped_harm(firm);
             }
         }
@@ -164,7 +166,7 @@ impl Simulation {
                 *b = fastmath::exp(rules.demand_system().beta[g] * (q_top - ctx.q_ref) + firm.brand);
             }
             let mut hazard = rules.hazard_factor(ctx, q_top);
-            let mut cost = fastmath::exp10(top) * pflop;
+            let mut cost = top_cost;
             let cost_ratio = fastmath::exp10(-step);
             let mut spill = [0.0; SEGMENTS * MAX_HORIZON];
             let lead_top = q_top - ctx.q_open_frontier;
