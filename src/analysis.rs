@@ -3,7 +3,7 @@
 
 use crate::ensemble::{self, Comparison, EnsembleResult};
 use crate::metrics::Metric;
-use crate::scenario::{preset, Scenario, ScenarioError};
+use crate::scenario::{preset, FieldError, Scenario, ScenarioError};
 
 /// Mean of the non-missing values of `xs[range]` (NaN when none).
 pub fn window_mean(xs: &[f64], from: usize, to: usize) -> f64 {
@@ -63,8 +63,8 @@ pub fn paired_effect(c: &Comparison, m: Metric, from: usize, to: usize) -> Paire
 /// One calibration target of MODEL.md §6.1 and what the model gives.
 #[derive(Clone, Debug)]
 pub struct Target {
-    /// What is measured.
-    pub name: &'static str,
+    /// What is measured, with the years of its window.
+    pub name: String,
     /// Where the target comes from.
     pub source: &'static str,
     /// Lowest acceptable value.
@@ -98,7 +98,10 @@ fn level(r: &EnsembleResult, m: Metric, from: usize, to: usize) -> (f64, (f64, f
 /// Yearly growth factor over years `y0` → `y0 + years` (each year = 4 quarters), as the geometric
 /// mean of year-on-year ratios of means pooled over replicates; the band is over replicates.
 fn growth(r: &EnsembleResult, m: Metric, y0: usize, years: usize) -> (f64, (f64, f64)) {
-    let pooled = |y: usize| window_mean(&r.runs.iter().flat_map(|run| run.get(m)[4 * y..4 * y + 4].to_vec()).collect::<Vec<_>>(), 0, usize::MAX);
+    let pooled = |y: usize| {
+        let year: Vec<f64> = r.runs.iter().flat_map(|run| run.get(m).iter().skip(4 * y).take(4).copied()).collect();
+        window_mean(&year, 0, year.len())
+    };
     let g = libm::pow(pooled(y0 + years) / pooled(y0), 1.0 / years as f64);
     let per: Vec<f64> = r
         .runs
@@ -108,24 +111,38 @@ fn growth(r: &EnsembleResult, m: Metric, y0: usize, years: usize) -> (f64, (f64,
     (g, band(per))
 }
 
+/// Quarters the calibration targets need: their windows reach the end of the fourth year.
+pub const CALIBRATION_QUARTERS: u32 = 16;
+
 /// The §6.1 calibration targets measured on a baseline (`none`) ensemble of `replicates` runs.
 pub fn calibration_targets(replicates: u32) -> Result<Vec<Target>, ScenarioError> {
     calibration_targets_of(&preset("none").expect("preset none exists"), replicates)
 }
 
-/// The §6.1 calibration targets measured on an ensemble of a given baseline scenario.
+/// The §6.1 calibration targets measured on an ensemble of a given baseline scenario. Each target
+/// is a window of the first four years (2025–2028 in the default scenario, whose start year the
+/// sources describe); a horizon shorter than [`CALIBRATION_QUARTERS`] is an error.
 pub fn calibration_targets_of(s: &Scenario, replicates: u32) -> Result<Vec<Target>, ScenarioError> {
+    if s.simulation.quarters < CALIBRATION_QUARTERS {
+        return Err(ScenarioError(vec![FieldError {
+            field: "simulation.quarters".into(),
+            value: s.simulation.quarters.to_string(),
+            allowed: format!("at least {CALIBRATION_QUARTERS} for calibration (its targets cover the first four years)"),
+        }]));
+    }
     let r = ensemble::run(s, replicates)?;
+    let y0 = s.simulation.start_year;
+    let years = |from: u32, to: u32| format!("{}–{}", y0 + from, y0 + to);
     let mut t = Vec::new();
-    let mut push = |name, source, low, high, (value, band): (f64, (f64, f64))| t.push(Target { name, source, low, high, value, band });
-    push("HHI, mean 2025–2026", "DOJ/FTC 2023 bands; MODEL.md §6.1", 1800.0, 3200.0, level(&r, Metric::Hhi, 0, 8));
-    push("open share of models, mean 2025–2026", "Epoch AI; AI Index 2025", 0.35, 0.7, level(&r, Metric::OpenShareModels, 0, 8));
-    push("open share of use, mean 2025–2026", "Menlo 13–19%; OpenRouter ≈30% of tokens", 0.08, 0.35, level(&r, Metric::OpenShareUsage, 0, 8));
-    push("final-run cost of a new top model, mean 2025–2026 ($)", "Cottier et al. 2024; Epoch AI", 1e8, 1e9, level(&r, Metric::NewTopModelCostUsd, 0, 8));
-    push("growth of new top model cost, ×/yr 2025→2027", "Cottier et al. 2024: 2.4×/yr", 2.0, 3.0, growth(&r, Metric::NewTopModelCostUsd, 0, 2));
-    push("growth of incidents, ×/yr 2025→2027", "AI Index 2025: +56% in 2024", 1.3, 1.8, growth(&r, Metric::Incidents, 0, 2));
-    push("open share of use, mean 2027–2028", "open use persists (Menlo, OpenRouter)", 0.05, 1.0, level(&r, Metric::OpenShareUsage, 8, 16));
-    push("open share of models, mean 2027–2028", "open releases persist (Epoch AI)", 0.2, 1.0, level(&r, Metric::OpenShareModels, 8, 16));
+    let mut push = |name: String, source, low, high, (value, band): (f64, (f64, f64))| t.push(Target { name, source, low, high, value, band });
+    push(format!("HHI, mean {}", years(0, 1)), "DOJ/FTC 2023 bands; MODEL.md §6.1", 1800.0, 3200.0, level(&r, Metric::Hhi, 0, 8));
+    push(format!("open share of models, mean {}", years(0, 1)), "Epoch AI; AI Index 2025", 0.35, 0.7, level(&r, Metric::OpenShareModels, 0, 8));
+    push(format!("open share of use, mean {}", years(0, 1)), "Menlo 13–19%; OpenRouter ≈30% of tokens", 0.08, 0.35, level(&r, Metric::OpenShareUsage, 0, 8));
+    push(format!("final-run cost of a new top model, mean {} ($)", years(0, 1)), "Cottier et al. 2024; Epoch AI", 1e8, 1e9, level(&r, Metric::NewTopModelCostUsd, 0, 8));
+    push(format!("growth of new top model cost, ×/yr {}→{}", y0, y0 + 2), "Cottier et al. 2024: 2.4×/yr", 2.0, 3.0, growth(&r, Metric::NewTopModelCostUsd, 0, 2));
+    push(format!("growth of incidents, ×/yr {}→{}", y0, y0 + 2), "AI Index 2025: +56% in 2024", 1.3, 1.8, growth(&r, Metric::Incidents, 0, 2));
+    push(format!("open share of use, mean {}", years(2, 3)), "open use persists (Menlo, OpenRouter)", 0.05, 1.0, level(&r, Metric::OpenShareUsage, 8, 16));
+    push(format!("open share of models, mean {}", years(2, 3)), "open releases persist (Epoch AI)", 0.2, 1.0, level(&r, Metric::OpenShareModels, 8, 16));
     Ok(t)
 }
 

@@ -125,7 +125,10 @@ impl Comparison {
 /// Check a scenario and a replicate count; every problem at once.
 pub fn check(s: &Scenario, replicates: u32) -> Result<(), ScenarioError> {
     let mut errors = validate(s);
-    if replicates == 0 || replicates > MAX_REPLICATES {
+    // The scenario's own replicate count is validated above; report the requested one only when
+    // it is another number, so that one mistake gives one message.
+    let reported = replicates == s.simulation.replicates && errors.iter().any(|e| e.field == "simulation.replicates");
+    if (replicates == 0 || replicates > MAX_REPLICATES) && !reported {
         errors.push(FieldError {
             field: "simulation.replicates".into(),
             value: replicates.to_string(),

@@ -4,7 +4,7 @@
 
 use crate::ensemble::{self, Comparison, EnsembleResult};
 use crate::metrics::{Metric, RunMetrics};
-use crate::scenario::{from_value, Scenario};
+use crate::scenario::{from_value, Scenario, MAX_REPLICATES};
 use serde_json::{json, Map, Value};
 
 /// One part of a sharded ensemble or comparison.
@@ -75,9 +75,14 @@ fn runs_from_json(v: &Value, quarters: usize) -> Result<Vec<RunMetrics>, String>
                 if xs.len() != quarters {
                     return Err(format!("runs[{k}].{}: {} quarters, expected {quarters}", metric.name(), xs.len()));
                 }
-                for x in xs {
-                    m.push(metric, x.as_f64().unwrap_or(f64::NAN));
+                for (q, x) in xs.iter().enumerate() {
+                    // null is a missing value (as in the JSON output); anything else must be a number.
+                    let x = if x.is_null() { Some(f64::NAN) } else { x.as_f64() };
+                    m.push(metric, x.ok_or_else(|| format!("runs[{k}].{}[{q}]: {} is not allowed; expected a number or null", metric.name(), short(&xs[q])))?);
                 }
+            }
+            if let Some(extra) = run.as_object().and_then(|o| o.keys().find(|key| Metric::ALL.iter().all(|m| m.name() != key.as_str()))) {
+                return Err(format!("runs[{k}].{extra}: not a metric of this regsim"));
             }
             Ok(m)
         })
@@ -101,19 +106,39 @@ pub fn part_json(p: &Part) -> Value {
     v
 }
 
-/// Read a part back.
+fn short(v: &Value) -> String {
+    let s = v.to_string();
+    if s.chars().count() > 40 { format!("{}…", s.chars().take(40).collect::<String>()) } else { s }
+}
+
+/// Read a part back, checking it as the run that wrote it was checked: its scenarios are valid,
+/// its replicate count within the cap, and it has no field this regsim does not write.
 pub fn part_from_json(v: &Value) -> Result<Part, String> {
     if v["version"] != crate::report::VERSION {
         return Err(format!("version: {} is not allowed; expected {} (parts must come from the same regsim)", v["version"], crate::report::VERSION));
     }
+    let obj = v.as_object().ok_or("a part must be a JSON object, as `--format runs` writes it")?;
+    const FIELDS: [&str; 8] = ["version", "kind", "replicates", "scenario", "indices", "runs", "reform_scenario", "reform_runs"];
+    if let Some(extra) = obj.keys().find(|k| !FIELDS.contains(&k.as_str())) {
+        return Err(format!("{extra}: not a field of a part; expected only {}", FIELDS.join(", ")));
+    }
     let baseline = from_value(v["scenario"].clone()).map_err(|e| e.to_string())?;
     let quarters = baseline.simulation.quarters as usize;
-    let total = v["replicates"].as_u64().ok_or("replicates: expected a whole number")? as u32;
-    let indices: Vec<u32> = v["indices"].as_array().ok_or("indices: expected an array")?.iter().map(|x| x.as_u64().map(|x| x as u32)).collect::<Option<_>>().ok_or("indices: expected whole numbers")?;
+    let total = v["replicates"]
+        .as_u64()
+        .and_then(|n| u32::try_from(n).ok())
+        .filter(|n| (1..=MAX_REPLICATES).contains(n))
+        .ok_or_else(|| format!("replicates: {} is not allowed; expected a whole number from 1 to {MAX_REPLICATES}", short(&v["replicates"])))?;
+    ensemble::check(&baseline, total).map_err(|e| format!("scenario: {e}"))?;
+    let indices: Vec<u32> = v["indices"].as_array().ok_or("indices: expected an array")?.iter().map(|x| x.as_u64().and_then(|x| u32::try_from(x).ok())).collect::<Option<_>>().ok_or("indices: expected whole numbers")?;
     let baseline_runs = runs_from_json(&v["runs"], quarters)?;
     let (reform, reform_runs) = match v["kind"].as_str() {
         Some("run") => (None, Vec::new()),
-        Some("compare") => (Some(from_value(v["reform_scenario"].clone()).map_err(|e| e.to_string())?), runs_from_json(&v["reform_runs"], quarters)?),
+        Some("compare") => {
+            let reform = from_value(v["reform_scenario"].clone()).map_err(|e| format!("reform_scenario: {e}"))?;
+            ensemble::check_pair(&baseline, &reform, total).map_err(|e| format!("reform_scenario: {e}"))?;
+            (Some(reform), runs_from_json(&v["reform_runs"], quarters)?)
+        }
         _ => return Err("kind: expected \"run\" or \"compare\"".into()),
     };
     if baseline_runs.len() != indices.len() || (reform.is_some() && reform_runs.len() != indices.len()) {
@@ -145,7 +170,9 @@ pub fn merge(parts: Vec<Part>) -> Result<Merged, String> {
     }
     let missing: Vec<usize> = base.iter().enumerate().filter(|(_, r)| r.is_none()).map(|(i, _)| i).collect();
     if !missing.is_empty() {
-        return Err(format!("merge: replicates {missing:?} are missing; give every part"));
+        let shown: Vec<String> = missing.iter().take(8).map(|i| i.to_string()).collect();
+        let more = if missing.len() > 8 { format!(" and {} more", missing.len() - 8) } else { String::new() };
+        return Err(format!("merge: replicates {}{more} of {n} are missing; give every part", shown.join(", ")));
     }
     let b: Vec<RunMetrics> = base.into_iter().map(|r| r.expect("checked")).collect();
     Ok(match &first.reform {

@@ -79,17 +79,9 @@ fn is_whole(v: &JsValue, limit: f64) -> bool {
 
 /// What a field allows, from the parameter table (or, for fields outside it, from its type).
 fn allowed(path: &str, default: &serde_json::Value) -> String {
-    use scenario::spec::Kind;
     use serde_json::Value;
     if let Some(s) = scenario::spec::find(path) {
-        let range = |what: &str| format!("{what} from {} to {}", s.min, s.max);
-        return match &s.kind {
-            Kind::Number => range("a finite number"),
-            Kind::Integer => range("a whole number"),
-            Kind::OptionalNumber => format!("{}, or null for none", range("a finite number")),
-            Kind::Bool => "true or false".into(),
-            Kind::Choice { options } => format!("one of {}", options.iter().map(|o| format!("{o:?}")).collect::<Vec<_>>().join(", ")),
-        };
+        return s.allowed();
     }
     match default {
         Value::Object(fields) => format!("an object with fields {}", fields.keys().cloned().collect::<Vec<_>>().join(", ")),

@@ -103,14 +103,30 @@ fn bad_input_gives_exit_code_2_and_one_line_naming_the_field() {
     assert_rejected(&["run", "--set", "regime.due_care=2"], "regime.due_care");
     assert_rejected(&["run", "--set", "nonsense"], "--set");
     assert_rejected(&["run", "--set", "market.demand0=nan"], "market.demand0");
-    assert_rejected(&["run", "--replicates", "0"], "simulation.replicates");
-    assert_rejected(&["run", "--replicates", "100000"], "simulation.replicates");
+    // Flags name their allowed range and the subcommand's help.
+    assert_rejected(&["run", "--replicates", "0"], "1..=4096");
+    assert_rejected(&["run", "--replicates", "-1"], "1..=4096");
+    assert_rejected(&["run", "--replicates", "100000"], "--replicates");
     assert_rejected(&["run", "--replicates", "abc"], "--replicates");
-    assert_rejected(&["run", "--quarters", "500"], "simulation.quarters");
-    assert_rejected(&["run", "--seed", "-3"], "--seed");
-    assert_rejected(&["run", "--seed", "18446744073709551615"], "simulation.seed");
-    assert_rejected(&["run", "--format", "xml"], "--format");
+    assert_rejected(&["run", "--quarters", "500"], "1..=200");
+    assert_rejected(&["run", "--seed", "-3"], "0..=9007199254740991");
+    assert_rejected(&["run", "--seed", "9007199254740993"], "9007199254740993 is not in");
+    assert_rejected(&["run", "--format", "xml"], "json, csv, runs");
+    assert_rejected(&["run", "--format", "xml"], "regsim run --help");
+    assert_rejected(&["merge", "--format", "runs", "x.json"], "json, csv]");
     assert_rejected(&["run", "--threads", "0"], "--threads");
+    assert_rejected(&["compare"], "--reform <REFORM>");
+    assert_rejected(&["merge"], "PART.json");
+    assert_rejected(&["calibrate", "--replicates", "2", "--set", "simulation.quarters=8"], "at least 16");
+    // An unknown or empty key is blamed on the key, with the known ones near it.
+    assert_rejected(&["run", "--set", "market.nope=1"], "market.beta_frontier");
+    assert_rejected(&["run", "--set", "=5"], "KEY=VALUE");
+    assert_rejected(&["compare", "--reform", "sb1047", "--reform-set", "="], "--reform-set");
+    assert_rejected(&["compare", "--reform", "sb1047", "--reform-set", "regime.due_care=2"], "reform: regime.due_care");
+    // Settings the arms share cannot be set for one arm, and a flag cannot contradict a --set.
+    assert_rejected(&["compare", "--reform", "sb1047", "--reform-set", "simulation.seed=7"], "simulation.seed");
+    assert_rejected(&["compare", "--reform", "sb1047", "--baseline-set", "simulation.replicates=3"], "simulation.replicates");
+    assert_rejected(&["run", "--quarters", "4", "--set", "simulation.quarters=8"], "conflicts with --set simulation.quarters=8");
     assert_rejected(&["run", "--scenario", "/nonexistent/s.json"], "--scenario");
     assert_rejected(&["frobnicate"], "frobnicate");
     assert_rejected(&["compare", "--baseline", "none", "--reform", "sb1047", "--reform-set", "simulation.quarters=20"], "simulation.quarters");
@@ -126,6 +142,10 @@ fn bad_scenario_files_name_the_field() {
         (r#"{"market": {"betta": 1}}"#, "market.betta"),
         (r#"{"simulation": {"quarters": 1000}}"#, "simulation.quarters"),
         (r#"[1, 2]"#, "scenario"),
+        (r#"{"regime": {"compliance_fixed": "abc"}}"#, "regime.compliance_fixed: \"abc\" is not allowed; expected a finite number from 0"),
+        (r#"{"firms": {"startup": {"count": 1.5}}}"#, "firms.startup.count: 1.5 is not allowed; expected a whole number"),
+        (r#"{"simulation": {"replicates": 5000}}"#, "simulation.replicates: 5000"),
+        (r#"{"version": "0.1.0", "scenario": {}, "metrics": {}}"#, "is a regsim result, not a scenario"),
     ];
     for (i, (text, names)) in cases.iter().enumerate() {
         let file = dir.join(format!("bad{i}.json"));
@@ -167,6 +187,27 @@ fn shards_merge_into_exactly_the_unsharded_result() {
     assert_eq!(stdout(&merged), stdout(&whole), "merged parts must give the same bytes as one run");
     // A missing part is an error that says which replicates are missing.
     assert_rejected(&["merge", &parts[0], &parts[1]], "missing");
+    // A part is checked as the run that wrote it: its scenario, its replicate count, its fields.
+    let part: serde_json::Value = serde_json::from_slice(&std::fs::read(&parts[0]).unwrap()).unwrap();
+    let tampered = [
+        ("/replicates", serde_json::json!(1_000_000_000_000u64), "replicates: 1000000000000 is not allowed"),
+        ("/replicates", serde_json::json!(3_000_000), "from 1 to 4096"),
+        ("/scenario/regime/compliance_fixed", serde_json::json!(-5), "regime.compliance_fixed"),
+        ("/surprise", serde_json::json!(1), "surprise: not a field of a part"),
+        ("/runs/0/surprise", serde_json::json!([1]), "runs[0].surprise"),
+        ("/runs/0/hhi/0", serde_json::json!("x"), "runs[0].hhi[0]"),
+    ];
+    for (i, (pointer, value, names)) in tampered.into_iter().enumerate() {
+        let mut bad = part.clone();
+        let (parent, key) = pointer.rsplit_once('/').unwrap();
+        match bad.pointer_mut(parent).unwrap() {
+            serde_json::Value::Array(a) => a[key.parse::<usize>().unwrap()] = value,
+            o => o[key] = value,
+        }
+        let path = dir.join(format!("tampered{i}.json"));
+        std::fs::write(&path, bad.to_string()).unwrap();
+        assert_rejected(&["merge", path.to_str().unwrap(), &parts[1], &parts[2]], names);
+    }
     assert_rejected(&["run", "--shard", "1/2"], "--shard");
     assert_rejected(&["run", "--shard", "2/2", "--format", "runs"], "--shard");
 }

@@ -16,7 +16,7 @@ fn main() {
 mod cli {
     use clap::{Args, Parser, Subcommand, ValueEnum};
     use indicatif::{ProgressBar, ProgressStyle};
-    use regsim::scenario::{self, Scenario, ScenarioError};
+    use regsim::scenario::{self, Scenario, ScenarioError, MAX_QUARTERS, MAX_REPLICATES};
     use regsim::{ensemble, report, shards};
     use std::io::Write;
     use std::path::PathBuf;
@@ -59,14 +59,14 @@ mod cli {
             #[arg(required = true, value_name = "PART.json")]
             parts: Vec<PathBuf>,
             /// Output format.
-            #[arg(long, value_enum, default_value_t = Format::Json)]
-            format: Format,
+            #[arg(long, value_enum, default_value_t = MergeFormat::Json)]
+            format: MergeFormat,
         },
         /// Measure the calibration targets (MODEL.md §6.1) on the baseline and print them as a
         /// Markdown table; exit code 1 when one is not met.
         Calibrate {
-            /// Number of replicates.
-            #[arg(long, default_value_t = 64)]
+            /// Number of replicates (1 to 4096).
+            #[arg(long, default_value_t = 64, value_parser = replicates_parser(), allow_negative_numbers = true)]
             replicates: u32,
             /// Override a field of the baseline (repeatable), to explore calibrations.
             #[arg(long = "set", value_name = "KEY=VALUE")]
@@ -100,14 +100,14 @@ mod cli {
         /// JSON file with a whole or partial scenario, laid over the preset before --set.
         #[arg(long, value_name = "FILE.json")]
         scenario: Option<PathBuf>,
-        /// Number of replicates (default: the scenario's, 32).
-        #[arg(long, value_name = "N", allow_negative_numbers = true)]
+        /// Number of replicates, 1 to 4096 (default: the scenario's, 32).
+        #[arg(long, value_name = "N", value_parser = replicates_parser(), allow_negative_numbers = true)]
         replicates: Option<u32>,
-        /// Scenario seed.
-        #[arg(long, value_name = "S", allow_negative_numbers = true)]
+        /// Scenario seed, 0 to 2^53 − 1 (default: the scenario's, 1).
+        #[arg(long, value_name = "S", value_parser = clap::builder::RangedI64ValueParser::<u64>::new().range(0..=MAX_SEED as i64), allow_negative_numbers = true)]
         seed: Option<u64>,
-        /// Horizon in quarters (at most 200).
-        #[arg(long, value_name = "Q", allow_negative_numbers = true)]
+        /// Horizon in quarters, 1 to 200 (default: the scenario's, 40).
+        #[arg(long, value_name = "Q", value_parser = clap::value_parser!(u32).range(1..=MAX_QUARTERS as i64), allow_negative_numbers = true)]
         quarters: Option<u32>,
         /// Output format.
         #[arg(long, value_enum, default_value_t = Format::Json)]
@@ -116,9 +116,9 @@ mod cli {
         /// ensemble across machines; needs --format runs; join the parts with `regsim merge`.
         #[arg(long, value_name = "I/K")]
         shard: Option<String>,
-        /// Threads to run replicates on (default: every core).
-        #[arg(long, value_name = "N", allow_negative_numbers = true)]
-        threads: Option<usize>,
+        /// Threads to run replicates on, 1 to 1024 (default: every core).
+        #[arg(long, value_name = "N", value_parser = clap::value_parser!(u32).range(1..=1024), allow_negative_numbers = true)]
+        threads: Option<u32>,
     }
 
     #[derive(ValueEnum, Clone, Copy, Debug, PartialEq)]
@@ -127,6 +127,19 @@ mod cli {
         Csv,
         /// Raw runs of every replicate (for --shard and `regsim merge`).
         Runs,
+    }
+
+    #[derive(ValueEnum, Clone, Copy, Debug, PartialEq)]
+    enum MergeFormat {
+        Json,
+        Csv,
+    }
+
+    /// Largest seed: 2^53 − 1, so that JavaScript (the web app, JSON readers) keeps it exact.
+    const MAX_SEED: u64 = (1 << 53) - 1;
+
+    fn replicates_parser() -> clap::builder::RangedI64ValueParser<u32> {
+        clap::value_parser!(u32).range(1..=MAX_REPLICATES as i64)
     }
 
     #[derive(ValueEnum, Clone, Copy, Debug)]
@@ -145,6 +158,16 @@ mod cli {
         }
     }
 
+    impl Failure {
+        /// The same failure, saying which arm of a comparison it comes from.
+        fn arm(self, arm: &str) -> Self {
+            if self.1.starts_with(&format!("--{arm}-set")) {
+                return self;
+            }
+            Failure(self.0, format!("{arm}: {}", self.1))
+        }
+    }
+
     pub fn main() -> i32 {
         let cli = match Cli::try_parse() {
             Ok(c) => c,
@@ -154,9 +177,7 @@ mod cli {
                     let _ = e.print();
                     return if e.kind() == ErrorKind::DisplayHelpOnMissingArgumentOrSubcommand { 2 } else { 0 };
                 }
-                let text = e.render().to_string();
-                let line = text.lines().find(|l| !l.trim().is_empty()).unwrap_or("invalid arguments");
-                eprintln!("regsim: {} (see regsim --help)", line.trim_start_matches("error: "));
+                eprintln!("regsim: {}", one_line(&e.render().to_string()));
                 return 2;
             }
         };
@@ -167,6 +188,33 @@ mod cli {
                 code
             }
         }
+    }
+
+    /// A clap error as one line: its first paragraph (the message, with the missing argument or
+    /// the possible values clap puts on the lines below it), then where to read more, naming the
+    /// subcommand's own help when the usage line gives it.
+    fn one_line(rendered: &str) -> String {
+        let message: Vec<&str> = rendered.lines().map(str::trim).take_while(|l| !l.is_empty() && !l.starts_with("Usage:")).collect();
+        let message = message.join(" ");
+        let message = message.trim_start_matches("error: ");
+        let command: Vec<&str> = rendered
+            .lines()
+            .find_map(|l| l.trim().strip_prefix("Usage: "))
+            .map(|u| u.split_whitespace().take_while(|w| !w.starts_with(['-', '<', '['])).collect())
+            .unwrap_or_default();
+        // Errors about a value carry no usage line; the subcommand is then the first argument
+        // that names one.
+        let subcommand = || {
+            use clap::CommandFactory;
+            let names: Vec<String> = Cli::command().get_subcommands().map(|c| c.get_name().to_string()).collect();
+            std::env::args().skip(1).find(|a| names.contains(a))
+        };
+        let help = if command.len() > 1 {
+            command.join(" ")
+        } else {
+            subcommand().map_or_else(|| "regsim".into(), |c| format!("regsim {c}"))
+        };
+        format!("{} (see {help} --help)", if message.is_empty() { "invalid arguments" } else { message })
     }
 
     fn execute(cmd: Command) -> Result<(), Failure> {
@@ -198,7 +246,7 @@ mod cli {
                 Ok(())
             }
             Command::Run { preset, common } => {
-                let s = build(&preset, &common, &[])?;
+                let s = build(&preset, &common, &[], "--set")?;
                 let reps = common.replicates.unwrap_or(s.simulation.replicates);
                 ensemble::check(&s, reps)?;
                 let indices = indices(reps, &common)?;
@@ -210,8 +258,11 @@ mod cli {
                 emit_merged(shards::Merged::Ensemble(ensemble::ensemble(&s, reps, runs)), common.format)
             }
             Command::Compare { baseline, reform, baseline_set, reform_set, common } => {
-                let b = build(&baseline, &common, &baseline_set)?;
-                let r = build(&reform, &common, &reform_set)?;
+                for (flag, sets) in [("--baseline-set", &baseline_set), ("--reform-set", &reform_set)] {
+                    shared_by_both_arms(flag, sets)?;
+                }
+                let b = build(&baseline, &common, &baseline_set, "--baseline-set").map_err(|e| e.arm("baseline"))?;
+                let r = build(&reform, &common, &reform_set, "--reform-set").map_err(|e| e.arm("reform"))?;
                 let reps = common.replicates.unwrap_or(b.simulation.replicates);
                 ensemble::check_pair(&b, &r, reps)?;
                 let r = ensemble::paired(&b, &r);
@@ -229,9 +280,7 @@ mod cli {
                 emit_merged(shards::Merged::Comparison(ensemble::comparison(&b, &r, reps, runs_b, runs_r)), common.format)
             }
             Command::Merge { parts, format } => {
-                if format == Format::Runs {
-                    return Err(Failure(2, "--format: runs is not allowed for merge; expected json or csv".into()));
-                }
+                let format = if format == MergeFormat::Csv { Format::Csv } else { Format::Json };
                 let mut read = Vec::new();
                 for path in &parts {
                     let text = std::fs::read_to_string(path).map_err(|e| Failure(2, format!("merge: cannot read {}: {e}", path.display())))?;
@@ -241,6 +290,20 @@ mod cli {
                 emit_merged(shards::merge(read).map_err(|e| Failure(2, e))?, format)
             }
         }
+    }
+
+    /// Settings a comparison's arms share (common random numbers, one horizon), which one arm
+    /// alone must not change.
+    const SHARED_SETTINGS: [&str; 4] = ["simulation.seed", "simulation.replicates", "simulation.quarters", "simulation.start_year"];
+
+    fn shared_by_both_arms(flag: &str, sets: &[String]) -> Result<(), Failure> {
+        for kv in sets {
+            let key = kv.split_once('=').map_or(kv.as_str(), |(k, _)| k).trim();
+            if SHARED_SETTINGS.contains(&key) {
+                return Err(Failure(2, format!("{flag}: {key} is not allowed for one arm; the arms share seed, replicates, horizon and start year (set them with --set, --seed, --replicates or --quarters)")));
+            }
+        }
+        Ok(())
     }
 
     /// The replicate indices this invocation runs: all, or one shard of them.
@@ -276,11 +339,8 @@ mod cli {
 
     /// Run replicates on every core, with a progress bar on standard error when it is a terminal
     /// (`own_bar` > 0 makes a bar of that length; otherwise `shared` is advanced).
-    fn run_with_bar(s: &Scenario, indices: &[u32], threads: Option<usize>, own_bar: u64, shared: &Option<ProgressBar>) -> Result<Vec<regsim::metrics::RunMetrics>, Failure> {
-        let threads = threads.unwrap_or_else(|| std::thread::available_parallelism().map_or(1, |n| n.get()));
-        if threads == 0 {
-            return Err(Failure(2, "--threads: 0 is not allowed; expected at least 1".into()));
-        }
+    fn run_with_bar(s: &Scenario, indices: &[u32], threads: Option<u32>, own_bar: u64, shared: &Option<ProgressBar>) -> Result<Vec<regsim::metrics::RunMetrics>, Failure> {
+        let threads = threads.map_or_else(|| std::thread::available_parallelism().map_or(1, |n| n.get()), |n| n as usize);
         let own = (own_bar > 0).then(|| progress_bar(own_bar));
         let bar = own.as_ref().or(shared.as_ref());
         let tick = || {
@@ -297,17 +357,34 @@ mod cli {
 
     /// Preset, then the scenario file, then --set (both arms), then arm-specific sets, then the
     /// run options.
-    fn build(preset: &str, c: &Common, arm_sets: &[String]) -> Result<Scenario, Failure> {
+    fn build(preset: &str, c: &Common, arm_sets: &[String], arm_flag: &str) -> Result<Scenario, Failure> {
         let mut s = scenario::preset_or_error(preset)?;
         if let Some(path) = &c.scenario {
             let text = std::fs::read_to_string(path)
                 .map_err(|e| Failure(2, format!("--scenario: cannot read {}: {e}", path.display())))?;
             let overlay: serde_json::Value = serde_json::from_str(&text)
                 .map_err(|e| Failure(2, format!("--scenario: {} is not valid JSON: {e}", path.display())))?;
+            if overlay.get("version").is_some() && (overlay.get("metrics").is_some() || overlay.get("difference").is_some()) {
+                return Err(Failure(2, format!("--scenario: {} is a regsim result, not a scenario; expected a scenario object (a result keeps its scenario under \"scenario\", or \"baseline\"/\"reform\" with their own \"scenario\")", path.display())));
+            }
             s = scenario::apply_json_overlay(&s, &overlay)?;
         }
-        for kv in c.set.iter().chain(arm_sets) {
-            s = scenario::apply_set(&s, kv)?;
+        for (kv, flag) in c.set.iter().map(|kv| (kv, "--set")).chain(arm_sets.iter().map(|kv| (kv, arm_flag))) {
+            s = scenario::apply_set(&s, kv).map_err(|mut e| {
+                for fe in e.0.iter_mut().filter(|fe| fe.field == "--set") {
+                    fe.field = flag.into();
+                }
+                e
+            })?;
+        }
+        // A flag and a --set of the same setting to another value would leave one silently unused.
+        let flags = [("--quarters", "simulation.quarters", c.quarters.map(u64::from)), ("--seed", "simulation.seed", c.seed), ("--replicates", "simulation.replicates", c.replicates.map(u64::from))];
+        for (flag, field, value) in flags {
+            let Some(v) = value else { continue };
+            let set = c.set.iter().chain(arm_sets).filter_map(|kv| kv.split_once('=')).filter(|(k, _)| k.trim() == field).next_back();
+            if let Some((_, other)) = set.filter(|(_, o)| o.trim().parse::<f64>().ok() != Some(v as f64)) {
+                return Err(Failure(2, format!("{flag}: {v} conflicts with --set {field}={}; give one of them", other.trim())));
+            }
         }
         if let Some(q) = c.quarters {
             s.simulation.quarters = q;

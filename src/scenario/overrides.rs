@@ -1,7 +1,7 @@
 //! Building scenarios from text: whole or partial JSON laid over a base, and `key=value` overrides.
 //! Every failure names the field, the value and what is allowed.
 
-use super::spec::{find, Kind};
+use super::spec::{find, param_specs, Kind, ParamSpec};
 use super::validate::FieldError;
 use super::{preset, Scenario, PRESET_NAMES};
 use serde_json::{Map, Value};
@@ -41,12 +41,23 @@ fn short(v: &Value) -> String {
     if s.chars().count() > 60 { format!("{}…", s.chars().take(60).collect::<String>()) } else { s }
 }
 
-/// Deserialize a scenario from a JSON value; an error names the path of the offending field.
+/// Deserialize a scenario from a JSON value; an error names the path of the offending field, its
+/// value and what the field allows.
 pub fn from_value(v: Value) -> Result<Scenario, ScenarioError> {
-    serde_path_to_error::deserialize::<_, Scenario>(v).map_err(|e| {
+    serde_path_to_error::deserialize::<_, Scenario>(&v).map_err(|e| {
         let path = e.path().to_string();
         let field = if path == "." { "scenario".to_string() } else { path };
-        ScenarioError::one(&field, "this value", e.inner().to_string())
+        let found = v.pointer(&format!("/{}", field.replace('.', "/")));
+        let value = found.map_or_else(|| "this value".to_string(), short);
+        let inner = e.inner().to_string();
+        let allowed = match find(&field) {
+            Some(spec) => spec.allowed(),
+            None if field == "label" => "a string".into(),
+            // Every other field without an entry in the parameter table is a group of fields.
+            None if inner.contains("expected struct") || inner.contains("expected a map") => "a JSON object".into(),
+            None => inner,
+        };
+        ScenarioError::one(&field, value, allowed)
     })
 }
 
@@ -74,7 +85,10 @@ fn merge(target: &mut Value, overlay: &Value, prefix: &str) -> Result<(), Scenar
     for (k, v) in over {
         let path = if prefix.is_empty() { k.clone() } else { format!("{prefix}.{k}") };
         match target.get_mut(k) {
-            None => return Err(ScenarioError::one(&path, short(v), "a known field (run `regsim params` for the list)")),
+            None => {
+                let known = target.keys().cloned().collect::<Vec<_>>().join(", ");
+                return Err(ScenarioError::one(&path, short(v), format!("a known field: one of {known}")));
+            }
             Some(t @ Value::Object(_)) if v.is_object() => merge(t, v, &path)?,
             Some(t) => *t = v.clone(),
         }
@@ -84,17 +98,21 @@ fn merge(target: &mut Value, overlay: &Value, prefix: &str) -> Result<(), Scenar
 
 /// Apply one `path=value` override, e.g. `regime.cover_cost=1e8` or `regime.cover_log_flop=none`.
 pub fn apply_set(base: &Scenario, assignment: &str) -> Result<Scenario, ScenarioError> {
+    let malformed = || ScenarioError::one("--set", format!("{assignment:?}"), "KEY=VALUE, e.g. regime.compliance_fixed=5e6");
     let Some((path, raw)) = assignment.split_once('=') else {
-        return Err(ScenarioError::one("--set", format!("{assignment:?}"), "key=value, e.g. regime.compliance_fixed=5e6"));
+        return Err(malformed());
     };
     let (path, raw) = (path.trim(), raw.trim());
+    if path.is_empty() {
+        return Err(malformed());
+    }
     let value = if path == "label" {
         Value::String(raw.to_string())
     } else {
         let Some(spec) = find(path) else {
-            return Err(ScenarioError::one(path, format!("{raw:?}"), "a known field (run `regsim params` for the list)"));
+            return Err(ScenarioError::one("--set", format!("{path:?}"), known_paths_near(path)));
         };
-        parse_value(path, raw, &spec.kind, spec.min, spec.max)?
+        parse_value(path, raw, spec)?
     };
     let mut overlay = Value::Object(Map::new());
     let mut cursor = &mut overlay;
@@ -110,37 +128,48 @@ pub fn apply_set(base: &Scenario, assignment: &str) -> Result<Scenario, Scenario
     apply_json_overlay(base, &overlay)
 }
 
-fn parse_value(path: &str, raw: &str, kind: &Kind, min: f64, max: f64) -> Result<Value, ScenarioError> {
+/// The parameter paths that share the unknown `path`'s group, or the groups when none does.
+fn known_paths_near(path: &str) -> String {
+    let group = path.rsplit_once('.').map_or("", |(g, _)| g);
+    let near: Vec<&str> = param_specs().iter().map(|p| p.path).filter(|p| !group.is_empty() && p.rsplit_once('.').is_some_and(|(g, _)| g == group)).collect();
+    if near.is_empty() {
+        let mut groups: Vec<&str> = Vec::new();
+        for g in param_specs().iter().map(|p| p.path.split('.').next().unwrap_or(p.path)) {
+            if !groups.contains(&g) {
+                groups.push(g);
+            }
+        }
+        format!("a known parameter, under one of {} (`regsim params` lists them)", groups.join(", "))
+    } else {
+        format!("a known parameter: one of {}", near.join(", "))
+    }
+}
+
+fn parse_value(path: &str, raw: &str, spec: &ParamSpec) -> Result<Value, ScenarioError> {
     let lower = raw.to_ascii_lowercase();
-    match kind {
+    let refuse = |allowed: String| ScenarioError::one(path, format!("{raw:?}"), allowed);
+    match &spec.kind {
         Kind::Bool => match lower.as_str() {
             "true" | "yes" | "on" | "1" => Ok(Value::Bool(true)),
             "false" | "no" | "off" | "0" => Ok(Value::Bool(false)),
-            _ => Err(ScenarioError::one(path, format!("{raw:?}"), "true or false")),
+            _ => Err(refuse("true or false (or yes/no, on/off, 1/0)".into())),
         },
         Kind::Choice { options } => {
             if options.contains(&lower.as_str()) {
                 Ok(Value::String(lower))
             } else {
-                Err(ScenarioError::one(path, format!("{raw:?}"), format!("one of {}", options.join(", "))))
+                Err(refuse(spec.allowed()))
             }
         }
         Kind::OptionalNumber if matches!(lower.as_str(), "none" | "null" | "inf" | "infinity") => Ok(Value::Null),
         Kind::Number | Kind::Integer | Kind::OptionalNumber => {
-            let allowed = format!(
-                "{} from {min} to {max}{}",
-                if *kind == Kind::Integer { "a whole number" } else { "a finite number" },
-                if *kind == Kind::OptionalNumber { ", or none" } else { "" }
-            );
-            let x: f64 = raw.parse().map_err(|_| ScenarioError::one(path, format!("{raw:?}"), allowed.clone()))?;
-            if !x.is_finite() || x < min || x > max {
-                return Err(ScenarioError::one(path, raw, allowed));
+            let x: f64 = raw.parse().map_err(|_| refuse(spec.allowed()))?;
+            if !x.is_finite() || x < spec.min || x > spec.max || (spec.kind == Kind::Integer && x.fract() != 0.0) {
+                return Err(refuse(spec.allowed()));
             }
-            if *kind == Kind::Integer {
-                if x.fract() != 0.0 {
-                    return Err(ScenarioError::one(path, raw, allowed));
-                }
-                return Ok(Value::from(x as u64));
+            if spec.kind == Kind::Integer {
+                // Parsed as an integer, not through f64, so that a large seed keeps every digit.
+                return raw.parse::<u64>().map(Value::from).or(Ok(Value::from(x as u64)));
             }
             Ok(serde_json::Number::from_f64(x).map(Value::Number).expect("finite"))
         }
@@ -161,7 +190,18 @@ mod tests {
         assert_eq!(e.0[0].field, "market.beta_frontier");
         assert!(e.0[0].value.contains("abc"));
         let e = apply_set(&Scenario::default(), "market.nope=1").unwrap_err();
-        assert_eq!(e.0[0].field, "market.nope");
+        assert!(e.0[0].value.contains("market.nope") && e.0[0].allowed.contains("market.beta_frontier"), "{e}");
+        let e = apply_set(&Scenario::default(), "nope=1").unwrap_err();
+        assert!(e.0[0].allowed.contains("regime") && e.0[0].allowed.contains("market"), "{e}");
+        for bad in ["=5", " = ", "novalue"] {
+            let e = apply_set(&Scenario::default(), bad).unwrap_err();
+            assert_eq!(e.0[0].field, "--set");
+            assert!(e.0[0].allowed.contains("KEY=VALUE"), "{e}");
+        }
+        let e = apply_set(&Scenario::default(), "regime.derivative_liability=maybe").unwrap_err();
+        assert!(e.to_string().contains("\"maybe\"") && e.to_string().contains("true or false"), "{e}");
+        let s = apply_set(&Scenario::default(), "simulation.seed=9007199254740991").unwrap();
+        assert_eq!(s.simulation.seed, 9_007_199_254_740_991);
         let e = apply_set(&Scenario::default(), "simulation.quarters=500").unwrap_err();
         assert!(e.to_string().contains("simulation.quarters") && e.to_string().contains("200"));
         let e = apply_set(&Scenario::default(), "regime.liability_rule=harsh").unwrap_err();
@@ -178,5 +218,23 @@ mod tests {
         assert!(e.to_string().contains("betta"), "{e}");
         let e = apply_json_overlay(&Scenario::default(), &serde_json::json!({"regime": {"cover_flop": 26}})).unwrap_err();
         assert_eq!(e.0[0].field, "regime.cover_flop");
+        assert!(e.0[0].allowed.contains("cover_log_flop"), "{e}");
+    }
+
+    #[test]
+    fn a_value_of_the_wrong_type_is_named_with_what_the_field_allows() {
+        let cases = [
+            (r#"{"regime": {"compliance_fixed": "abc"}}"#, "regime.compliance_fixed", "\"abc\"", "a finite number from"),
+            (r#"{"firms": {"startup": {"count": 1.5}}}"#, "firms.startup.count", "1.5", "a whole number from"),
+            (r#"{"firms": {"startup": {"count": -3}}}"#, "firms.startup.count", "-3", "a whole number from"),
+            (r#"{"regime": {"liability_rule": "harsh"}}"#, "regime.liability_rule", "\"harsh\"", "one of"),
+            (r#"{"regime": null}"#, "regime", "null", "a JSON object"),
+        ];
+        for (json, field, value, allowed) in cases {
+            let e = parse_scenario_json(json).unwrap_err();
+            let f = &e.0[0];
+            assert_eq!((f.field.as_str(), f.value.as_str()), (field, value), "{e}");
+            assert!(f.allowed.starts_with(allowed) && !f.allowed.contains("invalid type"), "{e}");
+        }
     }
 }

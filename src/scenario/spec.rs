@@ -52,6 +52,21 @@ pub struct ParamSpec {
     pub source: &'static str,
 }
 
+impl ParamSpec {
+    /// What the field allows, for error messages: e.g. "a whole number from 1 to 200". (On the
+    /// command line, `--set` also takes `none` for null.)
+    pub fn allowed(&self) -> String {
+        let range = |what: &str| format!("{what} from {} to {}", self.min, self.max);
+        match &self.kind {
+            Kind::Number => range("a finite number"),
+            Kind::Integer => range("a whole number"),
+            Kind::OptionalNumber => range("a finite number") + ", or null for none",
+            Kind::Bool => "true or false".into(),
+            Kind::Choice { options } => format!("one of {}", options.iter().map(|o| format!("{o:?}")).collect::<Vec<_>>().join(", ")),
+        }
+    }
+}
+
 fn num(path: &'static str, group: &'static str, label: &'static str, unit: &'static str, min: f64, max: f64, doc: &'static str, source: &'static str) -> ParamSpec {
     ParamSpec { path, group, label, unit, kind: Kind::Number, min, max, log_scale: false, doc, source }
 }

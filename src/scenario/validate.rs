@@ -39,12 +39,6 @@ fn show(x: f64) -> String {
     }
 }
 
-fn range_text(min: f64, max: f64, integer: bool, nullable: bool) -> String {
-    let what = if integer { "a whole number" } else { "a finite number" };
-    let null = if nullable { ", or null for none" } else { "" };
-    format!("{what} from {} to {}{null}", show(min), show(max))
-}
-
 /// Check a scenario against the parameter table and the cross-field rules. Returns every problem;
 /// an empty vector means the scenario is valid.
 pub fn validate(s: &Scenario) -> Vec<FieldError> {
@@ -69,11 +63,11 @@ pub fn validate(s: &Scenario) -> Vec<FieldError> {
                     if nullable {
                         continue;
                     }
-                    err(spec.path, "null".into(), range_text(spec.min, spec.max, false, false));
+                    err(spec.path, "null".into(), spec.allowed());
                     continue;
                 };
                 if !x.is_finite() || x < spec.min || x > spec.max {
-                    err(spec.path, show(x), range_text(spec.min, spec.max, spec.kind == Kind::Integer, nullable));
+                    err(spec.path, show(x), spec.allowed());
                 }
             }
             // Booleans and choices are checked by their Rust types when the scenario is read.
