@@ -10,6 +10,15 @@ fn model_md_documents_every_parameter_and_metric() {
 }
 
 #[test]
+fn model_md_parameter_table_is_the_one_the_code_prints() {
+    let doc = std::fs::read_to_string(concat!(env!("CARGO_MANIFEST_DIR"), "/docs/MODEL.md")).expect("docs/MODEL.md exists");
+    let out = std::process::Command::new(env!("CARGO_BIN_EXE_regsim")).args(["params", "--format", "markdown"]).output().expect("the binary runs");
+    assert!(out.status.success());
+    let table = String::from_utf8(out.stdout).expect("UTF-8");
+    assert!(doc.contains(&table), "docs/MODEL.md's parameter table differs from the code's (regenerate it with `regsim params --format markdown`)");
+}
+
+#[test]
 fn every_parameter_has_a_unit_or_kind_and_a_source() {
     for p in regsim::scenario::spec::param_specs() {
         assert!(!p.source.is_empty(), "{} has no source", p.path);

@@ -346,7 +346,7 @@ pub struct Decision {
     pub discount: f64,
     /// Logit temperature on scaled profits.
     pub tau: f64,
-    /// Compute levels below the affordable maximum.
+    /// Compute levels considered, from the affordable maximum down.
     pub levels: u32,
     /// Step between compute levels (OOM).
     pub level_step: f64,
