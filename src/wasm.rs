@@ -38,13 +38,7 @@ fn describe(v: &JsValue) -> String {
         return if quoted.chars().count() > 60 { format!("{}…", quoted.chars().take(60).collect::<String>()) } else { quoted };
     }
     if let Some(x) = v.as_f64() {
-        return if x.is_nan() {
-            "NaN".into()
-        } else if x.is_infinite() {
-            if x > 0.0 { "inf".into() } else { "-inf".into() } // as scenario::validate writes them
-        } else {
-            format!("{x}")
-        };
+        return scenario::show_number(x);
     }
     if let Some(b) = v.as_bool() {
         return b.to_string();
@@ -64,8 +58,41 @@ fn describe(v: &JsValue) -> String {
     }
 }
 
+/// An object literal (or `Object.create(null)`): not an array, a function, a `Map` or a class
+/// instance, whose fields would not be read as a scenario's.
 fn is_plain_object(v: &JsValue) -> bool {
-    v.is_object() && !Array::is_array(v) && !v.is_function()
+    if !v.is_object() || Array::is_array(v) || v.is_function() {
+        return false;
+    }
+    let proto = Object::get_prototype_of(v);
+    proto.is_null() || proto == Object::get_prototype_of(&Object::new().into())
+}
+
+/// A whole-number argument `name` from 0 to `max`, checked (wasm-bindgen would wrap −1 to
+/// 4294967295 and read NaN, strings or objects as 0).
+fn whole_arg(name: &str, v: &JsValue, max: u32) -> Result<u32, JsValue> {
+    match v.as_f64() {
+        Some(x) if x.is_finite() && x.fract() == 0.0 && x >= 0.0 && x <= max as f64 => Ok(x as u32),
+        _ => Err(js_error(FieldError { field: name.into(), value: describe(v), allowed: format!("a whole number from 0 to {max}") })),
+    }
+}
+
+/// A string argument `name` (wasm-bindgen would trap on a number or an object).
+fn string_arg(name: &str, v: &JsValue, allowed: &str) -> Result<String, JsValue> {
+    v.as_string().ok_or_else(|| js_error(FieldError { field: name.into(), value: describe(v), allowed: allowed.into() }))
+}
+
+/// An optional replicate count: a number (not a numeric string or an array), or null/undefined
+/// for the scenario's own.
+fn replicates_arg(v: &JsValue) -> Result<Option<f64>, FieldError> {
+    if v.is_null() || v.is_undefined() {
+        return Ok(None);
+    }
+    v.as_f64().map(Some).ok_or_else(|| FieldError {
+        field: "replicates".into(),
+        value: describe(v),
+        allowed: format!("a whole number from 1 to {}", scenario::MAX_REPLICATES),
+    })
 }
 
 /// The largest whole number an integer field's type holds (u32, or u64 kept exact in JS).
@@ -82,6 +109,9 @@ fn allowed(path: &str, default: &serde_json::Value) -> String {
     use serde_json::Value;
     if let Some(s) = scenario::spec::find(path) {
         return s.allowed();
+    }
+    if path == "schema_version" {
+        return scenario::SCHEMA_VERSION.to_string();
     }
     match default {
         Value::Object(fields) => format!("an object with fields {}", fields.keys().cloned().collect::<Vec<_>>().join(", ")),
@@ -215,14 +245,19 @@ pub fn preset_names() -> Array {
 
 /// One-line description of a preset.
 #[wasm_bindgen(js_name = presetDescription)]
-pub fn preset_description(name: &str) -> Result<String, JsValue> {
-    scenario::preset_description(name).map(str::to_string).ok_or_else(|| js_error(ScenarioError::unknown_preset(name)))
+pub fn preset_description(name: JsValue) -> Result<String, JsValue> {
+    let name = preset_name(&name)?;
+    scenario::preset_description(&name).map(str::to_string).ok_or_else(|| js_error(ScenarioError::unknown_preset(&name)))
+}
+
+fn preset_name(v: &JsValue) -> Result<String, JsValue> {
+    string_arg("preset", v, &format!("one of {}", scenario::PRESET_NAMES.join(", ")))
 }
 
 /// The scenario of a preset, as a plain object.
 #[wasm_bindgen]
-pub fn preset(name: &str) -> Result<JsValue, JsValue> {
-    to_js(&scenario::preset_or_error(name).map_err(js_error)?)
+pub fn preset(name: JsValue) -> Result<JsValue, JsValue> {
+    to_js(&scenario::preset_or_error(&preset_name(&name)?).map_err(js_error)?)
 }
 
 /// The default scenario (no regulation).
@@ -265,9 +300,24 @@ pub fn max_replicates() -> u32 {
 
 /// A 16-hex-digit hash of every output bit of one replicate: the same in every build.
 #[wasm_bindgen(js_name = replicateHash)]
-pub fn replicate_hash(value: JsValue, index: u32) -> Result<String, JsValue> {
+pub fn replicate_hash(value: JsValue, index: JsValue) -> Result<String, JsValue> {
+    let index = whole_arg("index", &index, u32::MAX)?;
     let s = parse_valid(value, "scenario")?;
     Ok(format!("{:016x}", ensemble::run_replicate(&s, index).bits_hash()))
+}
+
+/// A whole number below 2^53 (exact in JavaScript) identifying scenarios and a replicate count,
+/// the same in every build: FNV-1a over their JSON, folded by SplitMix64.
+fn fingerprint(scenarios: &[&Scenario], replicates: u32) -> f64 {
+    let mut h: u64 = 0xcbf2_9ce4_8422_2325;
+    for s in scenarios {
+        for b in serde_json::to_string(s).unwrap_or_default().bytes() {
+            h ^= b as u64;
+            h = h.wrapping_mul(0x0100_0000_01b3);
+        }
+        h = crate::rng::mix64(h);
+    }
+    (crate::rng::mix64(h ^ replicates as u64) >> 11) as f64
 }
 
 fn band_object(b: &Band) -> Object {
@@ -302,6 +352,8 @@ pub struct Experiment {
     replicates: u32,
     base_runs: Vec<RunMetrics>,
     reform_runs: Vec<RunMetrics>,
+    /// The replicate index of each run in `base_runs` (and `reform_runs`).
+    indices: Vec<u32>,
     /// Next replicate index this experiment runs itself, and the step between its indices
     /// (1, or the number of shards; see `shard`).
     next: u32,
@@ -319,7 +371,7 @@ impl Experiment {
     /// baseline's seed), or, when `reform` is null or undefined, an ensemble of `baseline` alone.
     /// `replicates` defaults to the baseline's `simulation.replicates`. Throws on bad input.
     #[wasm_bindgen(constructor)]
-    pub fn new(baseline: JsValue, reform: JsValue, replicates: Option<f64>) -> Result<Experiment, JsValue> {
+    pub fn new(baseline: JsValue, reform: JsValue, replicates: JsValue) -> Result<Experiment, JsValue> {
         let single = reform.is_null() || reform.is_undefined();
         // Every problem with either scenario and the replicate count, at once; in a comparison,
         // fields are prefixed with their arm (`reform.simulation.quarters`).
@@ -334,6 +386,10 @@ impl Experiment {
         if let Some(Err(e)) = &r {
             errors.extend(in_arm("reform", e.clone()));
         }
+        let replicates = replicates_arg(&replicates).unwrap_or_else(|e| {
+            errors.push(e);
+            Some(1.0)
+        });
         let reps = match replicates {
             None => b.as_ref().map_or(1, |b| b.simulation.replicates),
             Some(x) if x.is_finite() && x.fract() == 0.0 && x >= 1.0 && x <= scenario::MAX_REPLICATES as f64 => x as u32,
@@ -356,7 +412,7 @@ impl Experiment {
             Some(r) => ensemble::check_pair(&b, r, reps).map_err(js_error)?,
         }
         let reform = r.map(|r| ensemble::paired(&b, &r));
-        Ok(Experiment { baseline: b, reform, replicates: reps, base_runs: Vec::new(), reform_runs: Vec::new(), next: 0, stride: 1, own_done: 0, given_base: Vec::new() })
+        Ok(Experiment { baseline: b, reform, replicates: reps, base_runs: Vec::new(), reform_runs: Vec::new(), indices: Vec::new(), next: 0, stride: 1, own_done: 0, given_base: Vec::new() })
     }
 
     fn arms(&self) -> u32 {
@@ -374,7 +430,8 @@ impl Experiment {
     /// `runsDone` and `runsTotal` then count this shard's runs. Collect the other shards' runs
     /// with `exportRuns` and `importRuns` before `result`. Bands do not depend on the order of
     /// replicates, so the merged result is the same as one unsharded experiment's.
-    pub fn shard(&mut self, part: u32, parts: u32) -> Result<(), JsValue> {
+    pub fn shard(&mut self, part: JsValue, parts: JsValue) -> Result<(), JsValue> {
+        let (part, parts) = (whole_arg("part", &part, u32::MAX)?, whole_arg("parts", &parts, u32::MAX)?);
         if parts == 0 || part >= parts {
             return Err(js_error(FieldError {
                 field: "shard".into(),
@@ -390,13 +447,29 @@ impl Experiment {
         Ok(())
     }
 
-    /// The runs present (run here or imported), flattened: for each replicate, the baseline's
+    /// The runs present (run here or imported), for `importRuns` of another shard of the same
+    /// experiment: the experiment's fingerprint (a whole number identifying its scenarios and
+    /// replicate count), then for each replicate its index and its runs' values: the baseline's
     /// metrics (in `metrics()` order, one value per quarter each), then the reform's.
     #[wasm_bindgen(js_name = exportRuns)]
     pub fn export_runs(&self) -> Float64Array {
-        let mut flat = Vec::with_capacity(self.base_runs.len() * self.run_len() * self.arms() as usize);
+        self.export(self.fingerprint(), true)
+    }
+
+    /// The baseline's runs present, laid out as in `exportRuns` (with the baseline's own
+    /// fingerprint), for `reuseBaselineRuns` of a later comparison with the same baseline.
+    #[wasm_bindgen(js_name = exportBaselineRuns)]
+    pub fn export_baseline_runs(&self) -> Float64Array {
+        self.export(self.baseline_fingerprint(), false)
+    }
+
+    fn export(&self, fingerprint: f64, with_reform: bool) -> Float64Array {
+        let arms = if with_reform { self.arms() as usize } else { 1 };
+        let mut flat = Vec::with_capacity(1 + self.base_runs.len() * (1 + self.run_len() * arms));
+        flat.push(fingerprint);
         for (k, b) in self.base_runs.iter().enumerate() {
-            for run in std::iter::once(b).chain(self.reform_runs.get(k)) {
+            flat.push(self.indices[k] as f64);
+            for run in std::iter::once(b).chain(self.reform_runs.get(k).filter(|_| with_reform)) {
                 for c in &run.columns {
                     flat.extend_from_slice(c);
                 }
@@ -405,26 +478,67 @@ impl Experiment {
         Float64Array::from(&flat[..])
     }
 
-    /// Add runs exported by another shard of the same experiment (same scenarios and replicates).
-    /// To merge shards, import into one of them, or into an unsharded experiment that then runs
-    /// nothing itself once every replicate is present.
-    #[wasm_bindgen(js_name = importRuns)]
-    pub fn import_runs(&mut self, runs: &[f64]) -> Result<(), JsValue> {
-        let per = self.run_len() * self.arms() as usize;
-        let n = if per == 0 { 0 } else { runs.len() / per };
-        if per == 0 || runs.len() % per != 0 || self.base_runs.len() + n > self.replicates as usize {
-            return Err(js_error(FieldError {
-                field: "importRuns".into(),
-                value: format!("{} values", runs.len()),
-                allowed: format!(
-                    "a multiple of {per} values (one replicate), for at most {} more replicates",
-                    self.replicates as usize - self.base_runs.len()
-                ),
-            }));
+    /// A whole number below 2^53 identifying the baseline scenario and the replicate count.
+    fn baseline_fingerprint(&self) -> f64 {
+        fingerprint(&[&self.baseline], self.replicates)
+    }
+
+    /// A whole number below 2^53 identifying both scenarios and the replicate count.
+    fn fingerprint(&self) -> f64 {
+        match &self.reform {
+            None => self.baseline_fingerprint(),
+            Some(r) => fingerprint(&[&self.baseline, r], self.replicates),
+        }
+    }
+
+    /// Read runs laid out as `export` writes them, checked against `fingerprint`: one
+    /// `(index, runs)` per replicate, each run with `arms` arms.
+    fn read_runs(&self, what: &str, runs: &JsValue, fingerprint: f64, arms: usize) -> Result<Vec<(u32, Vec<RunMetrics>)>, JsValue> {
+        let bad = |value: String, allowed: &str| js_error(FieldError { field: what.into(), value, allowed: allowed.into() });
+        let Some(runs) = runs.dyn_ref::<Float64Array>() else {
+            return Err(bad(describe(runs), "a Float64Array from exportRuns() of another shard of this experiment"));
+        };
+        let runs = runs.to_vec();
+        let per = 1 + self.run_len() * arms;
+        if runs.is_empty() || (runs.len() - 1) % per != 0 {
+            return Err(bad(format!("{} values", runs.len()), &format!("1 + a multiple of {per} values, as exported")));
+        }
+        if runs[0] != fingerprint {
+            return Err(bad("runs of another experiment".into(), "runs of this experiment's scenarios and replicate count"));
         }
         let q = self.baseline.simulation.quarters as usize;
-        for pair in runs.chunks_exact(per) {
-            let mut arms = pair.chunks_exact(self.run_len()).map(|r| RunMetrics { columns: r.chunks_exact(q).map(<[f64]>::to_vec).collect() });
+        let mut out = Vec::with_capacity((runs.len() - 1) / per);
+        for chunk in runs[1..].chunks_exact(per) {
+            let index = chunk[0];
+            if !(index.fract() == 0.0 && index >= 0.0 && index < self.replicates as f64) {
+                return Err(bad(format!("replicate index {}", scenario::show_number(index)), &format!("replicate indices from 0 to {}", self.replicates - 1)));
+            }
+            if let Some(x) = chunk[1..].iter().find(|x| x.is_infinite()) {
+                return Err(bad(format!("a value of {}", scenario::show_number(*x)), "finite values, or NaN for a quarter without one"));
+            }
+            let arms = chunk[1..].chunks_exact(self.run_len()).map(|r| RunMetrics { columns: r.chunks_exact(q).map(<[f64]>::to_vec).collect() }).collect();
+            out.push((index as u32, arms));
+        }
+        Ok(out)
+    }
+
+    /// Add runs exported by another shard of the same experiment (`exportRuns`: same scenarios
+    /// and replicates). To merge shards, import into one of them, or into an unsharded experiment
+    /// that then runs nothing itself once every replicate is present. Throws, adding nothing, on
+    /// runs of another experiment or a replicate already present.
+    #[wasm_bindgen(js_name = importRuns)]
+    pub fn import_runs(&mut self, runs: JsValue) -> Result<(), JsValue> {
+        let read = self.read_runs("importRuns", &runs, self.fingerprint(), self.arms() as usize)?;
+        let mut seen = self.indices.clone();
+        for (i, _) in &read {
+            if seen.contains(i) {
+                return Err(js_error(FieldError { field: "importRuns".into(), value: format!("replicate {i} again"), allowed: "each replicate once".into() }));
+            }
+            seen.push(*i);
+        }
+        for (i, arms) in read {
+            let mut arms = arms.into_iter();
+            self.indices.push(i);
             self.base_runs.extend(arms.next());
             self.reform_runs.extend(arms.next());
         }
@@ -454,27 +568,27 @@ impl Experiment {
     }
 
     /// Reuse baseline runs kept from an earlier experiment with the same baseline scenario and
-    /// replicate count (and the same `shard`), so that only the reform is run: `runs` holds the
-    /// baseline's run of each replicate this experiment runs itself, in the order it runs them,
-    /// laid out as in `exportRuns`' baseline halves. Call before the first `step`, in a
-    /// comparison. The result is the same as when the baseline is run again: runs are pure
+    /// replicate count (and the same `shard`), so that only the reform is run: `runs` is that
+    /// experiment's `exportBaselineRuns()` taken before any import, i.e. the baseline's run of each
+    /// replicate this experiment runs itself, in the order it runs them. Call before the first
+    /// `step`, in a comparison; throws on runs of another baseline, replicate count or shard. The result is the same as when the baseline is run again: runs are pure
     /// functions of scenario, seed and replicate index.
     #[wasm_bindgen(js_name = reuseBaselineRuns)]
-    pub fn reuse_baseline_runs(&mut self, runs: &[f64]) -> Result<(), JsValue> {
+    pub fn reuse_baseline_runs(&mut self, runs: JsValue) -> Result<(), JsValue> {
         if self.reform.is_none() || self.own_done > 0 || !self.base_runs.is_empty() {
             return Err(js_error("reuseBaselineRuns: only for a comparison, before the first step or importRuns"));
         }
-        let per = self.run_len();
-        let n = self.own_total() as usize;
-        if runs.len() != n * per {
+        let read = self.read_runs("reuseBaselineRuns", &runs, self.baseline_fingerprint(), 1)?;
+        let own: Vec<u32> = (0..self.own_total()).map(|k| self.next + k * self.stride).collect();
+        let given: Vec<u32> = read.iter().map(|(i, _)| *i).collect();
+        if given != own {
             return Err(js_error(FieldError {
                 field: "reuseBaselineRuns".into(),
-                value: format!("{} values", runs.len()),
-                allowed: format!("{} values ({n} replicates of {per})", n * per),
+                value: format!("runs of {} replicates", given.len()),
+                allowed: format!("the baseline's runs of exactly the {} replicates this experiment runs itself, in order (same shard)", own.len()),
             }));
         }
-        let q = self.baseline.simulation.quarters as usize;
-        self.given_base = runs.chunks_exact(per).map(|r| RunMetrics { columns: r.chunks_exact(q).map(<[f64]>::to_vec).collect() }).collect();
+        self.given_base = read.into_iter().flat_map(|(_, arms)| arms).collect();
         Ok(())
     }
 
@@ -494,6 +608,7 @@ impl Experiment {
             }
             let given = self.given_base.get_mut(self.own_done as usize).map(|r| std::mem::replace(r, RunMetrics { columns: Vec::new() }));
             self.base_runs.push(given.unwrap_or_else(|| ensemble::run_replicate(&self.baseline, i)));
+            self.indices.push(i);
             if let Some(r) = &self.reform {
                 self.reform_runs.push(ensemble::run_replicate(r, i));
             }
@@ -550,13 +665,13 @@ impl Experiment {
 
 /// Run an ensemble of one scenario at once (see [`Experiment`] for progress).
 #[wasm_bindgen(js_name = runEnsemble)]
-pub fn run_ensemble(scenario: JsValue, replicates: Option<f64>) -> Result<JsValue, JsValue> {
+pub fn run_ensemble(scenario: JsValue, replicates: JsValue) -> Result<JsValue, JsValue> {
     Experiment::new(scenario, JsValue::NULL, replicates)?.result()
 }
 
 /// Compare a reform against a baseline at once (see [`Experiment`] for progress).
 #[wasm_bindgen(js_name = runComparison)]
-pub fn run_comparison(baseline: JsValue, reform: JsValue, replicates: Option<f64>) -> Result<JsValue, JsValue> {
+pub fn run_comparison(baseline: JsValue, reform: JsValue, replicates: JsValue) -> Result<JsValue, JsValue> {
     if reform.is_null() || reform.is_undefined() {
         let e = FieldError { field: "reform".into(), value: describe(&reform), allowed: "a scenario object (see preset())".into() };
         return Err(js_error(e));

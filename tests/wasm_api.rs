@@ -39,7 +39,7 @@ fn short(quarters: f64) -> JsValue {
 }
 
 fn preset_with_quarters(name: &str, quarters: f64) -> JsValue {
-    let p = wasm::preset(name).unwrap_or_else(|e| panic!("{e:?}"));
+    let p = wasm::preset(JsValue::from_str(name)).unwrap_or_else(|e| panic!("{e:?}"));
     Reflect::set(&get(&p, "simulation"), &"quarters".into(), &quarters.into()).unwrap();
     p
 }
@@ -74,12 +74,12 @@ fn presets_are_listed_described_and_valid() {
     let names: Vec<String> = wasm::preset_names().iter().map(|n| n.as_string().unwrap()).collect();
     assert_eq!(names, regsim::scenario::PRESET_NAMES);
     for name in &names {
-        assert!(!wasm::preset_description(name).unwrap().is_empty());
-        let errors = wasm::validate_scenario(wasm::preset(name).unwrap()).unwrap();
+        assert!(!wasm::preset_description(JsValue::from_str(name)).unwrap().is_empty());
+        let errors = wasm::validate_scenario(wasm::preset(JsValue::from_str(name)).unwrap()).unwrap();
         assert_eq!(Array::from(&errors).length(), 0, "{name}: {:?}", fields_of(&errors));
     }
-    expect_err("preset", wasm::preset("sb1048"), &["preset", "\"sb1048\"", "sb1047"]);
-    expect_err("presetDescription", wasm::preset_description(""), &["preset", "sb1047"]);
+    expect_err("preset", wasm::preset("sb1048".into()), &["preset", "\"sb1048\"", "sb1047"]);
+    expect_err("presetDescription", wasm::preset_description("".into()), &["preset", "sb1047"]);
 }
 
 #[wasm_bindgen_test]
@@ -96,14 +96,14 @@ fn defaults_and_partial_scenarios_are_valid() {
     native.simulation.quarters = 6;
     native.regime.cover_log_flop = None;
     let native = format!("{:016x}", regsim::ensemble::run_replicate(&native, 2).bits_hash());
-    assert_eq!(wasm::replicate_hash(partial, 2).unwrap_or_else(|e| panic!("{}", message(e))), native);
+    assert_eq!(wasm::replicate_hash(partial, 2.into()).unwrap_or_else(|e| panic!("{}", message(e))), native);
     assert!(Array::from(&wasm::param_specs().unwrap()).length() > 50);
     assert!(wasm::max_replicates() >= 64);
 }
 
 #[wasm_bindgen_test]
 fn an_ensemble_is_a_float64array_per_metric_and_statistic() {
-    let r = wasm::run_ensemble(short(8.0), Some(3.0)).unwrap();
+    let r = wasm::run_ensemble(short(8.0), JsValue::from(3.0)).unwrap();
     assert_eq!(get(&r, "replicates").as_f64(), Some(3.0));
     assert_eq!(Array::from(&get(&r, "quarters")).length(), 8);
     assert_eq!(get(&r, "years").dyn_into::<Float64Array>().unwrap().length(), 8);
@@ -122,7 +122,7 @@ fn an_ensemble_is_a_float64array_per_metric_and_statistic() {
 
 #[wasm_bindgen_test]
 fn a_comparison_has_baseline_reform_and_paired_differences() {
-    let r = wasm::run_comparison(preset_with_quarters("none", 12.0), preset_with_quarters("sb1047", 12.0), Some(4.0)).unwrap();
+    let r = wasm::run_comparison(preset_with_quarters("none", 12.0), preset_with_quarters("sb1047", 12.0), JsValue::from(4.0)).unwrap();
     for arm in ["baseline", "reform", "difference"] {
         for stat in STATS {
             let s = get(&r, &format!("{arm}.metrics.compliance_spend_usd.{stat}")).dyn_into::<Float64Array>().unwrap();
@@ -134,10 +134,10 @@ fn a_comparison_has_baseline_reform_and_paired_differences() {
     for ((b, f), d) in mean("baseline").iter().zip(mean("reform")).zip(mean("difference")) {
         assert!((f - b - d).abs() <= 1e-9 * (1.0 + d.abs()), "{f} - {b} != {d}");
     }
-    expect_err("runComparison(x, null)", wasm::run_comparison(short(8.0), JsValue::NULL, None), &["reform", "null", "scenario object"]);
+    expect_err("runComparison(x, null)", wasm::run_comparison(short(8.0), JsValue::NULL, JsValue::UNDEFINED), &["reform", "null", "scenario object"]);
     expect_err(
         "different horizons",
-        wasm::run_comparison(short(8.0), short(12.0), Some(2.0)),
+        wasm::run_comparison(short(8.0), short(12.0), JsValue::from(2.0)),
         &["simulation.quarters", "12", "8", "same horizon"],
     );
 }
@@ -145,7 +145,7 @@ fn a_comparison_has_baseline_reform_and_paired_differences() {
 #[wasm_bindgen_test]
 fn an_experiment_steps_to_the_same_result_as_a_comparison() {
     let (b, r) = (preset_with_quarters("none", 8.0), preset_with_quarters("strict_all", 8.0));
-    let mut exp = Experiment::new(b.clone(), r.clone(), Some(3.0)).unwrap_or_else(|e| panic!("{}", message(e)));
+    let mut exp = Experiment::new(b.clone(), r.clone(), JsValue::from(3.0)).unwrap_or_else(|e| panic!("{}", message(e)));
     assert_eq!((exp.runs_done(), exp.runs_total()), (0, 6));
     let mut last = 0.0;
     while !exp.step(1) {
@@ -154,7 +154,7 @@ fn an_experiment_steps_to_the_same_result_as_a_comparison() {
     }
     assert_eq!((exp.runs_done(), exp.progress()), (6, 1.0));
     let stepped = exp.result().unwrap();
-    let at_once = wasm::run_comparison(b, r, Some(3.0)).unwrap();
+    let at_once = wasm::run_comparison(b, r, JsValue::from(3.0)).unwrap();
     for path in ["difference.metrics.liability_paid_usd.mean", "reform.metrics.n_derivatives.p95"] {
         let (x, y) = (get(&stepped, path).dyn_into::<Float64Array>().unwrap().to_vec(), get(&at_once, path).dyn_into::<Float64Array>().unwrap().to_vec());
         assert_eq!(x.iter().map(|v| v.to_bits()).collect::<Vec<_>>(), y.iter().map(|v| v.to_bits()).collect::<Vec<_>>(), "{path}");
@@ -177,9 +177,9 @@ fn validation_reports_every_problem_at_once() {
         assert!(fields.contains(&f.to_string()), "{f} missing from {fields:?}");
     }
     // The thrown message carries them all too.
-    expect_err("runEnsemble", wasm::run_ensemble(s.clone(), None), &["simulation.quarters", "market.beta_frontier", "regime.nonsense", "firms"]);
+    expect_err("runEnsemble", wasm::run_ensemble(s.clone(), JsValue::UNDEFINED), &["simulation.quarters", "market.beta_frontier", "regime.nonsense", "firms"]);
     // In a comparison each field is named with its arm.
-    match Experiment::new(short(8.0), s, Some(2.0)) {
+    match Experiment::new(short(8.0), s, JsValue::from(2.0)) {
         Ok(_) => panic!("accepted a bad reform"),
         Err(e) => assert_mentions("Experiment", &message(e), &["reform.simulation.quarters", "reform.regime.cover_rule"]),
     }
@@ -234,34 +234,131 @@ fn garbage_throws_errors_naming_field_value_and_range() {
         // Everything else throws an Error whose message names the field, the value and the range.
         let mut needles = needles;
         needles.push(field);
-        expect_err(&format!("{what}: runEnsemble"), wasm::run_ensemble(s.clone(), Some(2.0)), &needles);
-        expect_err(&format!("{what}: replicateHash"), wasm::replicate_hash(s.clone(), 0), &needles);
-        match Experiment::new(s.clone(), JsValue::NULL, None) {
+        expect_err(&format!("{what}: runEnsemble"), wasm::run_ensemble(s.clone(), JsValue::from(2.0)), &needles);
+        expect_err(&format!("{what}: replicateHash"), wasm::replicate_hash(s.clone(), 0.into()), &needles);
+        match Experiment::new(s.clone(), JsValue::NULL, JsValue::UNDEFINED) {
             Ok(_) => panic!("{what}: new Experiment accepted it"),
             Err(e) => assert_mentions(&format!("{what}: new Experiment"), &message(e), &needles),
         }
         // As either arm of a comparison, with the arm in the field's name.
         let arm_field = format!("reform{}", if field == "scenario" { String::new() } else { format!(".{field}") });
-        expect_err(&format!("{what}: runComparison"), wasm::run_comparison(short(40.0), s.clone(), Some(2.0)), &[&arm_field]);
+        expect_err(&format!("{what}: runComparison"), wasm::run_comparison(short(40.0), s.clone(), JsValue::from(2.0)), &[&arm_field]);
         let arm_field = arm_field.replacen("reform", "baseline", 1);
         if !s.is_null() && !s.is_undefined() {
-            expect_err(&format!("{what}: runComparison"), wasm::run_comparison(s, short(40.0), Some(2.0)), &[&arm_field]);
+            expect_err(&format!("{what}: runComparison"), wasm::run_comparison(s, short(40.0), JsValue::from(2.0)), &[&arm_field]);
         }
     }
     // The instance still works after all that.
-    assert_eq!(wasm::replicate_hash(short(4.0), 0).unwrap().len(), 16);
+    assert_eq!(wasm::replicate_hash(short(4.0), 0.into()).unwrap().len(), 16);
 }
 
 #[wasm_bindgen_test]
 fn bad_replicate_counts_throw_naming_replicates() {
     for x in [f64::NAN, 0.0, -3.0, 1.5, 1e12, f64::INFINITY, (wasm::max_replicates() + 1) as f64] {
-        expect_err(&format!("replicates = {x}"), wasm::run_ensemble(short(4.0), Some(x)), &["replicates", "whole number from 1 to"]);
-        match Experiment::new(short(4.0), short(4.0), Some(x)) {
+        expect_err(&format!("replicates = {x}"), wasm::run_ensemble(short(4.0), JsValue::from(x)), &["replicates", "whole number from 1 to"]);
+        match Experiment::new(short(4.0), short(4.0), JsValue::from(x)) {
             Ok(_) => panic!("replicates = {x}: accepted"),
             Err(e) => assert_mentions("Experiment", &message(e), &["replicates"]),
         }
     }
     // The replicate count inside the scenario is checked too when no count is given.
     let s = scenario(&[("simulation.replicates", 1e6.into()), ("simulation.quarters", 4.into())]);
-    expect_err("simulation.replicates", wasm::run_ensemble(s, None), &["simulation.replicates", "1000000"]);
+    expect_err("simulation.replicates", wasm::run_ensemble(s, JsValue::UNDEFINED), &["simulation.replicates", "1000000"]);
+}
+
+#[wasm_bindgen_test]
+fn arguments_of_the_wrong_type_throw_naming_them() {
+    for v in [JsValue::from(42), Object::new().into(), JsValue::TRUE, JsValue::NULL, JsValue::UNDEFINED] {
+        expect_err("preset", wasm::preset(v.clone()), &["preset", "sb1047"]);
+        expect_err("presetDescription", wasm::preset_description(v), &["preset"]);
+    }
+    for v in [JsValue::from(-1), JsValue::from(1.5), JsValue::from(f64::NAN), JsValue::from_str("2"), JsValue::UNDEFINED, JsValue::from(2f64.powi(32))] {
+        expect_err("replicateHash index", wasm::replicate_hash(short(4.0), v), &["index", "whole number from 0 to 4294967295"]);
+    }
+    for v in [JsValue::from_str("4"), JsValue::TRUE, Array::of1(&2.into()).into()] {
+        expect_err("replicates", wasm::run_ensemble(short(4.0), v), &["replicates", "whole number from 1 to"]);
+    }
+    let mut exp = Experiment::new(short(4.0), JsValue::NULL, JsValue::from(2)).unwrap();
+    expect_err("shard", exp.shard(JsValue::from(0), JsValue::from(-1)), &["parts", "-1"]);
+    expect_err("shard", exp.shard(JsValue::from(1.5), JsValue::from(2)), &["part", "1.5"]);
+    expect_err("shard", exp.shard(JsValue::from(2), JsValue::from(2)), &["shard", "part 2 of 2"]);
+    // A Map or a class instance is not read as a scenario (its fields would be ignored).
+    let map = js_sys::Map::new();
+    map.set(&"simulation".into(), &Object::new().into());
+    expect_err("a Map", wasm::run_ensemble(map.into(), JsValue::from(2)), &["scenario", "scenario object"]);
+    // Huge numbers are shown in exponent form, schema versions as the one allowed.
+    let errors = wasm::validate_scenario(scenario(&[("market.demand0", 1e300.into()), ("schema_version", "1".into())])).unwrap();
+    let text: Vec<String> = Array::from(&errors).iter().map(|e| format!("{} {} {}", get(&e, "field").as_string().unwrap(), get(&e, "value").as_string().unwrap(), get(&e, "allowed").as_string().unwrap())).collect();
+    assert!(text.iter().any(|t| t == "market.demand0 1e300 a finite number from 1000000 to 10000000000000"), "{text:?}");
+    assert!(text.iter().any(|t| t == "schema_version \"1\" 1"), "{text:?}");
+}
+
+/// The runs of a sharded comparison, merged in shard 0.
+fn sharded(b: &JsValue, r: &JsValue, replicates: u32, parts: u32) -> Vec<Experiment> {
+    (0..parts)
+        .map(|p| {
+            let mut e = Experiment::new(b.clone(), r.clone(), JsValue::from(replicates)).unwrap();
+            e.shard(JsValue::from(p), JsValue::from(parts)).unwrap();
+            while !e.step(4) {}
+            e
+        })
+        .collect()
+}
+
+fn series(result: &JsValue, path: &str) -> Vec<u64> {
+    get(result, path).dyn_into::<Float64Array>().unwrap().to_vec().iter().map(|x| x.to_bits()).collect()
+}
+
+#[wasm_bindgen_test]
+fn shards_merge_into_the_unsharded_result_and_refuse_runs_that_do_not_belong() {
+    let (b, r) = (preset_with_quarters("none", 8.0), preset_with_quarters("sb1047", 8.0));
+    let whole = wasm::run_comparison(b.clone(), r.clone(), JsValue::from(5)).unwrap();
+    let mut parts = sharded(&b, &r, 5, 2);
+    let theirs = parts[1].export_runs();
+    let own = parts[0].export_runs();
+    // Its own runs again, a non-array, a truncated array and another experiment's runs are refused.
+    expect_err("own runs", parts[0].import_runs(own.into()), &["importRuns", "replicate 0 again"]);
+    expect_err("a number", parts[0].import_runs(JsValue::from(42)), &["importRuns", "Float64Array"]);
+    expect_err("truncated", parts[0].import_runs(theirs.subarray(0, 10).into()), &["importRuns", "10 values"]);
+    let other = sharded(&b, &preset_with_quarters("strict_all", 8.0), 5, 2);
+    expect_err("another reform", parts[0].import_runs(other[1].export_runs().into()), &["importRuns", "another experiment"]);
+    let mut tampered = theirs.to_vec();
+    tampered[1] = 7.0;
+    expect_err("index out of range", parts[0].import_runs(Float64Array::from(&tampered[..]).into()), &["replicate index 7", "from 0 to 4"]);
+    tampered[1] = 1.0;
+    tampered[5] = f64::INFINITY;
+    expect_err("infinite value", parts[0].import_runs(Float64Array::from(&tampered[..]).into()), &["inf", "finite"]);
+    expect_err("result before import", parts[0].result(), &["replicates", "3 of 5"]);
+    // After all that, the right runs still merge to the same bits as one unsharded comparison.
+    parts[0].import_runs(theirs.into()).unwrap();
+    let merged = parts[0].result().unwrap();
+    for path in ["baseline.metrics.hhi.p50", "difference.metrics.open_share_usage.mean", "reform.metrics.incidents.p95"] {
+        assert_eq!(series(&merged, path), series(&whole, path), "{path}");
+    }
+}
+
+#[wasm_bindgen_test]
+fn reused_baseline_runs_give_the_same_result_and_must_be_the_same_baseline_and_shard() {
+    let (b, r) = (preset_with_quarters("none", 8.0), preset_with_quarters("sb53", 8.0));
+    let first = sharded(&b, &preset_with_quarters("sb1047", 8.0), 5, 2);
+    let kept = first[0].export_baseline_runs();
+    let mut again = Experiment::new(b.clone(), r.clone(), JsValue::from(5)).unwrap();
+    again.shard(JsValue::from(0), JsValue::from(2)).unwrap();
+    again.reuse_baseline_runs(kept.clone().into()).unwrap();
+    assert_eq!(again.runs_total(), 3, "only the reform's runs are left to do");
+    while !again.step(4) {}
+    again.import_runs(sharded(&b, &r, 5, 2)[1].export_runs().into()).unwrap();
+    let reused = again.result().unwrap();
+    let fresh = wasm::run_comparison(b.clone(), r.clone(), JsValue::from(5)).unwrap();
+    assert_eq!(series(&reused, "difference.metrics.hhi.mean"), series(&fresh, "difference.metrics.hhi.mean"));
+    // Another shard's, another baseline's or another replicate count's runs are refused.
+    let mut other_shard = Experiment::new(b.clone(), r.clone(), JsValue::from(5)).unwrap();
+    other_shard.shard(JsValue::from(1), JsValue::from(2)).unwrap();
+    expect_err("other shard", other_shard.reuse_baseline_runs(kept.clone().into()), &["reuseBaselineRuns", "same shard"]);
+    let mut other_baseline = Experiment::new(preset_with_quarters("sb53", 8.0), r.clone(), JsValue::from(5)).unwrap();
+    other_baseline.shard(JsValue::from(0), JsValue::from(2)).unwrap();
+    expect_err("other baseline", other_baseline.reuse_baseline_runs(kept.clone().into()), &["another experiment"]);
+    let mut other_count = Experiment::new(b, r, JsValue::from(6)).unwrap();
+    other_count.shard(JsValue::from(0), JsValue::from(2)).unwrap();
+    expect_err("other replicate count", other_count.reuse_baseline_runs(kept.into()), &["another experiment"]);
 }

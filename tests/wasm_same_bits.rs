@@ -18,7 +18,7 @@ fn default_run_hashes_to_the_pinned_value() {
 #[wasm_bindgen_test]
 fn the_js_api_hashes_to_the_pinned_value() {
     let s = regsim::wasm::default_scenario().map_err(|e| format!("{e:?}")).unwrap();
-    let hash = regsim::wasm::replicate_hash(s, 0).map_err(|e| format!("{e:?}")).unwrap();
+    let hash = regsim::wasm::replicate_hash(s, 0.into()).map_err(|e| format!("{e:?}")).unwrap();
     assert_eq!(hash, PINNED.trim(), "replicateHash(defaultScenario(), 0) against tests/pinned_hash.txt");
 }
 
@@ -26,8 +26,8 @@ fn the_js_api_hashes_to_the_pinned_value() {
 fn a_scenario_survives_the_round_trip_through_javascript() {
     // Crossing the boundary must not change a single bit of any parameter.
     for name in regsim::scenario::PRESET_NAMES {
-        let js: JsValue = regsim::wasm::preset(name).map_err(|e| format!("{e:?}")).unwrap();
-        let hash = regsim::wasm::replicate_hash(js, 1).map_err(|e| format!("{e:?}")).unwrap();
+        let js: JsValue = regsim::wasm::preset(JsValue::from_str(name)).map_err(|e| format!("{e:?}")).unwrap();
+        let hash = regsim::wasm::replicate_hash(js, 1.into()).map_err(|e| format!("{e:?}")).unwrap();
         let native = format!("{:016x}", run_replicate(&regsim::scenario::preset(name).unwrap(), 1).bits_hash());
         assert_eq!(hash, native, "{name}");
     }

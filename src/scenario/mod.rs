@@ -16,7 +16,7 @@ mod validate;
 
 pub use overrides::{apply_json_overlay, apply_set, from_value, parse_scenario_json, preset_or_error, ScenarioError};
 pub use presets::{preset, preset_description, PRESET_NAMES};
-pub use validate::{validate, FieldError, MAX_QUARTERS, MAX_REPLICATES};
+pub use validate::{show_number, validate, FieldError, MAX_QUARTERS, MAX_REPLICATES};
 
 use serde::{Deserialize, Serialize};
 

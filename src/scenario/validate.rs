@@ -29,11 +29,15 @@ impl fmt::Display for FieldError {
     }
 }
 
-fn show(x: f64) -> String {
+/// A number as an error message shows it: `NaN`, `inf`, `-inf`, `0.25`, and very large or very
+/// small magnitudes in exponent form (`1e300`, not 301 digits).
+pub fn show_number(x: f64) -> String {
     if x.is_nan() {
         "NaN".into()
     } else if x.is_infinite() {
         if x > 0.0 { "inf".into() } else { "-inf".into() }
+    } else if x != 0.0 && !(1e-6..1e21).contains(&x.abs()) {
+        format!("{x:e}")
     } else {
         format!("{x}")
     }
@@ -67,7 +71,7 @@ pub fn validate(s: &Scenario) -> Vec<FieldError> {
                     continue;
                 };
                 if !x.is_finite() || x < spec.min || x > spec.max {
-                    err(spec.path, show(x), spec.allowed());
+                    err(spec.path, show_number(x), spec.allowed());
                 }
             }
             // Booleans and choices are checked by their Rust types when the scenario is read.
@@ -81,7 +85,7 @@ pub fn validate(s: &Scenario) -> Vec<FieldError> {
             err(&format!("firms.{name}.open_at_start"), a.open_at_start.to_string(), format!("at most firms.{name}.count ({})", a.count));
         }
         if a.log_flop_min > a.log_flop_max {
-            err(&format!("firms.{name}.log_flop_min"), show(a.log_flop_min), format!("at most firms.{name}.log_flop_max ({})", show(a.log_flop_max)));
+            err(&format!("firms.{name}.log_flop_min"), show_number(a.log_flop_min), format!("at most firms.{name}.log_flop_max ({})", show_number(a.log_flop_max)));
         }
     }
     if total == 0 {

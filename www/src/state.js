@@ -177,17 +177,22 @@ export function fromQuery(cat, search) {
   } catch (e) {
     return { errors: ['the link’s query cannot be read'] };
   }
+  // Each problem once, however often the link repeats it.
+  const add = (message) => {
+    if (!errors.includes(message)) errors.push(message);
+  };
   const known = new Set(['v', 'baseline', 'reform', 'set', 'seed', 'reps', 'quarters', 'start']);
   for (const k of params.keys()) {
-    if (!known.has(k)) errors.push(`${JSON.stringify(k.slice(0, 40))} is not a setting this app knows (it knows ${[...known].join(', ')})`);
-    else if (params.getAll(k).length > 1) errors.push(`${k} appears more than once`);
+    if (!known.has(k)) add(`${JSON.stringify(k.slice(0, 40))} is not a setting this app knows (it knows ${[...known].join(', ')})`);
+    else if (params.getAll(k).length > 1) add(`${k} appears more than once`);
   }
   const v = params.get('v');
-  if (v !== String(FORMAT_VERSION)) errors.push(`v: ${JSON.stringify(String(v).slice(0, 40))} is not a version this app reads; expected ${FORMAT_VERSION}`);
+  if (v === null) add(`v is missing; expected v=${FORMAT_VERSION} (the format version every link of this app carries)`);
+  else if (v !== String(FORMAT_VERSION)) add(`v: ${JSON.stringify(v.slice(0, 40))} is not a version this app reads; expected ${FORMAT_VERSION}`);
   const baseline = params.get('baseline') ?? DEFAULT_BASELINE;
   const reformBase = params.get('reform') ?? DEFAULT_REFORM;
   for (const [k, name] of [['baseline', baseline], ['reform', reformBase]]) {
-    if (!cat.hasPreset(name)) errors.push(`${k}: ${JSON.stringify(name.slice(0, 40))} is not a preset; expected one of ${cat.names.join(', ')}`);
+    if (!cat.hasPreset(name)) add(`${k}: ${JSON.stringify(name.slice(0, 40))} is not a preset; expected one of ${cat.names.join(', ')}`);
   }
   if (errors.length) return { errors };
   const reform = cat.preset(reformBase);
@@ -195,46 +200,51 @@ export function fromQuery(cat, search) {
   if (set !== null && set !== '') {
     const seen = new Set();
     for (const item of set.split(',')) {
+      if (item === '') {
+        add('set: an empty item; items are separated by single commas, as in set=PATH:VALUE,PATH:VALUE');
+        continue;
+      }
       const i = item.indexOf(':');
       const path = i < 0 ? item : item.slice(0, i);
       const spec = cat.byPath.get(path);
       if (SHARED_PATHS.includes(path)) {
-        errors.push(`set: ${path} is set with its own key (start, quarters, seed or reps), not in set`);
+        add(`set: ${path} is set with its own key (start, quarters, seed or reps), not in set`);
         continue;
       }
       if (!spec) {
-        errors.push(`set: ${JSON.stringify(path.slice(0, 60))} is not a scenario parameter`);
+        add(`set: ${JSON.stringify(path.slice(0, 60))} is not a scenario parameter`);
         continue;
       }
       if (seen.has(path)) {
-        errors.push(`set: ${path} appears more than once`);
+        add(`set: ${path} appears more than once`);
         continue;
       }
       seen.add(path);
       if (i < 0) {
-        errors.push(`set: ${path} has no value (write ${path}:VALUE)`);
+        add(`set: ${path} has no value (write ${path}:VALUE)`);
         continue;
       }
       try {
         setPath(reform, path, parseFor(spec, item.slice(i + 1), path));
       } catch (e) {
-        errors.push(e.message);
+        add(e.message);
       }
     }
   }
-  try {
-    const d = cat.defaults.simulation;
-    const seed = intParam(params, 'seed', 0, Number.MAX_SAFE_INTEGER, 'a whole number');
-    const reps = intParam(params, 'reps', 1, cat.maxReplicates, 'a whole number');
-    const quarters = intParam(params, 'quarters', 1, 200, 'a whole number');
-    const start = intParam(params, 'start', 2000, 2100, 'a year');
-    reform.simulation.seed = seed ?? d.seed;
-    reform.simulation.replicates = reps ?? d.replicates;
-    reform.simulation.quarters = quarters ?? d.quarters;
-    reform.simulation.start_year = start ?? d.start_year;
-  } catch (e) {
-    errors.push(e.message);
-  }
+  // Every number is read, so that a link with several bad ones names them all.
+  const d = cat.defaults.simulation;
+  const number = (key, lo, hi, what, fallback) => {
+    try {
+      return intParam(params, key, lo, hi, what) ?? fallback;
+    } catch (e) {
+      add(e.message);
+      return fallback;
+    }
+  };
+  reform.simulation.seed = number('seed', 0, Number.MAX_SAFE_INTEGER, 'a whole number', d.seed);
+  reform.simulation.replicates = number('reps', 1, cat.maxReplicates, 'a whole number', d.replicates);
+  reform.simulation.quarters = number('quarters', 1, 200, 'a whole number', d.quarters);
+  reform.simulation.start_year = number('start', 2000, 2100, 'a year', d.start_year);
   if (errors.length) return { errors };
   const problems = cat.problems(reform);
   if (problems.length) return { errors: problems };

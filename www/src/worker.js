@@ -100,7 +100,7 @@ function tick() {
   postMessage({ type: 'progress', id, done: exp.runsDone, total: exp.runsTotal });
   // Only this shard's own runs are present here: imports wait for maybeFinish.
   const runs = exp.exportRuns();
-  if (!job.reused) keepBaseline(job, runs);
+  if (!job.reused) keepBaseline(job.key, exp.exportBaselineRuns());
   if (job.part === 0) {
     maybeFinish();
   } else {
@@ -109,15 +109,10 @@ function tick() {
   }
 }
 
-/** Keep the baseline halves of this shard's runs (laid out baseline, reform per replicate). */
-function keepBaseline(j, runs) {
-  const own = Math.ceil((j.replicates - j.part) / j.parts);
-  if (own <= 0 || runs.length % (2 * own) !== 0) return;
-  const len = runs.length / (2 * own);
-  const base = new Float64Array(own * len);
-  for (let k = 0; k < own; k++) base.set(runs.subarray(2 * k * len, (2 * k + 1) * len), k * len);
-  baselineCache.delete(j.key);
-  baselineCache.set(j.key, base);
+/** Keep this shard's baseline runs (the model checks them when they are reused). */
+function keepBaseline(key, runs) {
+  baselineCache.delete(key);
+  baselineCache.set(key, runs);
   while (baselineCache.size > CACHE_SIZE) baselineCache.delete(baselineCache.keys().next().value);
 }
 

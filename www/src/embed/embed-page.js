@@ -14,7 +14,8 @@
 
 import './embed-page.css';
 import './regsim-figure.js';
-import { ATTRIBUTES, show } from './options.js';
+import { ATTRIBUTES, readOptions, show } from './options.js';
+import { getRuntime } from './runtime.js';
 
 const MAX_KEYS = 64;
 const root = document.getElementById('root');
@@ -65,7 +66,20 @@ if (problems.length) {
   }
   box.append(p, ul);
   root.append(box);
-  post({ type: 'regsim:error', errors: problems });
+  // The figure's own options are checked too, so that one look shows every problem of the link.
+  const app = new URL('./', location.href).href;
+  getRuntime(app)
+    .catalog.then((cat) => {
+      const r = readOptions(cat, (k) => query.get(k), app);
+      for (const line of r.errors ?? []) {
+        const li = document.createElement('li');
+        li.textContent = line;
+        ul.append(li);
+        problems.push(line);
+      }
+    })
+    .catch(() => {}) // the options of a model that cannot start are not checked
+    .finally(() => post({ type: 'regsim:error', errors: problems }));
 } else {
   fig = document.createElement('regsim-figure');
   for (const k of ATTRIBUTES) if (query.has(k)) fig.setAttribute(k, query.get(k));

@@ -12,7 +12,7 @@ import { el, idOf, makeControl } from '../controls.js';
 import { quarterText } from '../format.js';
 import { controlModel, fallbackValue, getPath } from '../params.js';
 import { formatProblems, presetPhrase, presetTitle, toQuery } from '../state.js';
-import { ATTRIBUTES, SPECIAL_CONTROLS, parseParam, readOptions, resolveParam, scenariosOf, setText, show, stateOf } from './options.js';
+import { ATTRIBUTES, MAX_TEXT, SIMULATION_OPTIONS, SPECIAL_CONTROLS, parseParam, readOptions, resolveParam, scenariosOf, setText, show, stateOf } from './options.js';
 import { getRuntime } from './runtime.js';
 
 let sheet = null;
@@ -64,6 +64,7 @@ export function defineFigure(app) {
     #drawnState = null; // {state, custom}
     #mode = 'levels';
     #seq = 0;
+    #applied = 0; // counts #apply calls, so that a stale one stops after its await
     #status = 'loading';
     #errors = [];
     #draws = 0;
@@ -171,8 +172,15 @@ export function defineFigure(app) {
      * Resolves when accepted; rejects with an Error whose `errors` lists every problem, and then
      * changes nothing.
      */
-    async update({ options = {}, params = {} } = {}) {
-      if (!isPlain(options) || !isPlain(params)) throw Object.assign(new TypeError('update: options and params must be plain objects'), { errors: ['options and params must be plain objects'] });
+    async update(changes = {}) {
+      const refuse = (errors) => Object.assign(new TypeError(`update: ${errors.join('; ')}`), { errors });
+      if (!isPlain(changes)) throw refuse([`${show(changes)} is not allowed; expected an object {options, params}`]);
+      const unknown = Object.keys(changes).filter((k) => k !== 'options' && k !== 'params');
+      if (unknown.length) throw refuse(unknown.map((k) => `${show(k)} is not a key of update; expected options or params`));
+      const { options = {}, params = {} } = changes;
+      if (!isPlain(options) || !isPlain(params)) throw refuse(['options and params must be plain objects']);
+      // Nothing to change: nothing to run or draw again.
+      if (!Object.keys(options).length && !Object.keys(params).length) return;
       const rt = getRuntime(app);
       const cat = this.#cat ?? (this.#cat = await rt.catalog);
       const errors = [];
@@ -184,7 +192,7 @@ export function defineFigure(app) {
         else if (v === false) attrs[k] = 'false';
         else if (typeof v === 'number' && Number.isFinite(v)) attrs[k] = String(v);
         else if (typeof v === 'string') attrs[k] = v;
-        else errors.push(`${k}: ${show(v)} is not allowed; expected text, a number, true or false`);
+        else errors.push(`${k}: ${show(v)} is not allowed; expected text, a finite number, true or false (or null to remove it)`);
       }
       const r = readOptions(cat, (n) => (n in attrs ? attrs[n] : this.getAttribute(n)), rt.app);
       if (r.errors) errors.push(...r.errors);
@@ -193,6 +201,11 @@ export function defineFigure(app) {
         const p = resolveParam(cat, k, 'params');
         if (p.error) {
           errors.push(p.error);
+          continue;
+        }
+        const own = SIMULATION_OPTIONS[p.path];
+        if (own) {
+          errors.push(`params: ${p.path} has its own option: update({options: {${own}: …}})`);
           continue;
         }
         const val = parseParam(cat, p.path, v, 'params');
@@ -278,12 +291,30 @@ export function defineFigure(app) {
         if (!this.#connected) return;
       }
       const r = readOptions(cat, (n) => this.getAttribute(n), rt.app);
-      if (r.errors) {
+      const invalid = (errors) => {
         this.#opts = null;
         this.#optsKey = null;
         this.#runKey = null;
         rt.pool.cancel(this.#client);
-        this.#fail('invalid', 'This figure cannot be shown:', r.errors);
+        this.#fail('invalid', 'This figure cannot be shown:', errors);
+      };
+      if (r.errors) {
+        invalid(r.errors);
+        return;
+      }
+      // Values each allowed alone can still make a scenario the model refuses (cadence_min above
+      // cadence_max): that is the attributes' fault too, so it is said before anything runs.
+      const applied = ++this.#applied;
+      const { reform } = scenariosOf(cat, stateOf(cat, r.options, new Map()));
+      let problems;
+      try {
+        problems = formatProblems(await rt.pool.api('validateScenario', reform));
+      } catch {
+        problems = []; // the run that follows reports a model that cannot answer
+      }
+      if (applied !== this.#applied || !this.#connected) return;
+      if (problems.length) {
+        invalid(problems.map((p) => `set: ${p}`));
         return;
       }
       const opts = r.options;
@@ -575,7 +606,9 @@ export function defineFigure(app) {
       m.hidden = false;
       this.#e.content.hidden = !keepControls;
       this.#e.results.hidden = true;
-      this.#e.caption.textContent = this.getAttribute('caption') ?? 'regsim figure';
+      // A caption too long to read is not shown either.
+      const caption = this.getAttribute('caption');
+      this.#e.caption.textContent = caption !== null && caption.length <= MAX_TEXT ? caption : 'regsim figure';
       this.#e.caption.hidden = false;
       queueMicrotask(() => this.dispatchEvent(new CustomEvent('regsim:error', { detail: { status, errors: [...lines] }, bubbles: true, composed: true })));
     }

@@ -19,6 +19,9 @@ const SIMULATION = {
   start: { path: 'simulation.start_year', lo: 2000, hi: 2100, what: 'a year' },
 };
 
+/** The option that sets each simulation path (`simulation.seed` → `seed`). */
+export const SIMULATION_OPTIONS = Object.fromEntries(Object.entries(SIMULATION).map(([name, s]) => [s.path, name]));
+
 /** Charts for metrics the app does not chart by themselves: title, kind, unit. */
 const EXTRA = {
   hhi_ecosystem: ['Concentration counting derivatives (HHI)', 'hhi', 'HHI, 0–10,000'],
@@ -39,10 +42,16 @@ const EXTRA = {
   safety_small: ['Safety effort of small developers', 'number', 'effort, 0–1'],
 };
 
-const MAX_TEXT = 2000;
+/** Longest text an attribute may hold. */
+export const MAX_TEXT = 2000;
 
-/** A value as an error message shows it: "abc", cut at 60 characters. */
+/** A value as an error message shows it: "abc" (cut at 60 characters), NaN, 10n, an array. */
 export function show(v) {
+  if (typeof v === 'number' || v === null) return String(v);
+  if (typeof v === 'bigint') return `${v}n`;
+  if (Array.isArray(v)) return 'an array';
+  if (v !== null && typeof v === 'object') return 'an object';
+  if (typeof v === 'symbol' || typeof v === 'function' || v === undefined) return String(typeof v === 'function' ? 'a function' : v === undefined ? 'undefined' : 'a symbol');
   const t = String(v);
   return JSON.stringify(t.length > 60 ? `${t.slice(0, 60)}…` : t);
 }
@@ -135,12 +144,16 @@ function list(t) {
  * {errors: [line…]}. `appDefault` is the full app's address.
  */
 export function readOptions(cat, get, appDefault) {
+  // Each problem once, however often the attribute repeats it.
   const errors = [];
+  const add = (line) => {
+    if (!errors.includes(line)) errors.push(line);
+  };
   const attempt = (f) => {
     try {
       return f();
     } catch (e) {
-      errors.push(e.message);
+      add(e.message);
       return undefined;
     }
   };
@@ -149,7 +162,7 @@ export function readOptions(cat, get, appDefault) {
     if (v === null || v === undefined) return null;
     const s = String(v);
     if (s.length > MAX_TEXT) {
-      errors.push(`${name}: ${s.length} characters long; at most ${MAX_TEXT} are read`);
+      add(`${name}: ${s.length} characters long; at most ${MAX_TEXT} are read`);
       return null;
     }
     return s;
@@ -160,7 +173,7 @@ export function readOptions(cat, get, appDefault) {
     if (v === null) return fallback;
     const t = v.trim();
     if (!cat.hasPreset(t)) {
-      errors.push(`${name}: ${show(v)} is not a preset; expected one of ${cat.names.join(', ')}`);
+      add(`${name}: ${show(v)} is not a preset; expected one of ${cat.names.join(', ')}`);
       return fallback;
     }
     return t;
@@ -176,27 +189,29 @@ export function readOptions(cat, get, appDefault) {
     for (const item of list(setText)) {
       const i = item.indexOf('=');
       if (i < 0) {
-        errors.push(`set: ${show(item)} has no value; write name=value, e.g. compliance_fixed=5e6`);
+        // "compliance_fixed=5,000,000" splits at its commas: say so rather than "000 has no value".
+        const grouping = /^\d{3}$/.test(item) ? '; commas and semicolons separate items, so write numbers without thousands separators (5000000 or 5e6)' : '; write name=value, e.g. compliance_fixed=5e6';
+        add(`set: ${show(item)} has no value${grouping}`);
         continue;
       }
       const name = item.slice(0, i).trim();
       const r = resolveParam(cat, name, 'set');
       if (r.error) {
-        errors.push(r.error);
+        add(r.error);
         continue;
       }
       if (SHARED_PATHS.includes(r.path)) {
         const attr = Object.keys(SIMULATION).find((k) => SIMULATION[k].path === r.path);
-        errors.push(`set: ${r.path} has its own attribute: write ${attr}="…"`);
+        add(`set: ${r.path} has its own attribute: write ${attr}="…"`);
         continue;
       }
       if (seen.has(r.path)) {
-        errors.push(`set: ${r.path} appears more than once`);
+        add(`set: ${r.path} appears more than once`);
         continue;
       }
       seen.add(r.path);
       const p = parseParam(cat, r.path, item.slice(i + 1).trim(), 'set');
-      if (p.error) errors.push(p.error);
+      if (p.error) add(p.error);
       else set.push([r.path, p.value]);
     }
   }
@@ -211,14 +226,14 @@ export function readOptions(cat, get, appDefault) {
   const charts = [];
   const metricText = text('metric');
   const names = metricText === null ? ['hhi'] : list(metricText);
-  if (metricText !== null && !names.length) errors.push('metric: "" names no metric; expected one or more of the names docs/embedding.md lists, e.g. hhi');
+  if (metricText !== null && !names.length) add('metric: "" names no metric; expected one or more of the names docs/embedding.md lists, e.g. hhi');
   for (const n of names) {
     const def = chartFor(cat, n);
-    if (!def) errors.push(`metric: ${show(n)} is not a metric; expected one of ${metricNames(cat).join(', ')}`);
-    else if (charts.includes(def)) errors.push(`metric: ${n} appears more than once`);
+    if (!def) add(`metric: ${show(n)} is not a metric; expected one of ${metricNames(cat).join(', ')}`);
+    else if (charts.includes(def)) add(`metric: ${n} appears more than once`);
     else charts.push(def);
   }
-  if (charts.length > 12) errors.push(`metric: ${charts.length} metrics; at most 12 are shown`);
+  if (charts.length > 12) add(`metric: ${charts.length} metrics; at most 12 are shown`);
 
   // controls="compliance_fixed, derivative_liability" (none: no controls)
   const controls = [];
@@ -227,14 +242,14 @@ export function readOptions(cat, get, appDefault) {
     for (const n of list(controlText)) {
       const path = SPECIAL_CONTROLS.includes(n) ? n : resolveParam(cat, n, 'controls');
       if (path.error) {
-        errors.push(path.error);
+        add(path.error);
         continue;
       }
       const p = typeof path === 'string' ? path : path.path;
-      if (controls.includes(p)) errors.push(`controls: ${p} appears more than once`);
+      if (controls.includes(p)) add(`controls: ${p} appears more than once`);
       else controls.push(p);
     }
-    if (controls.length > 12) errors.push(`controls: ${controls.length} controls; at most 12 are shown`);
+    if (controls.length > 12) add(`controls: ${controls.length} controls; at most 12 are shown`);
   }
 
   const difference = attempt(() => flag('difference', get('difference'))) ?? false;
@@ -242,13 +257,13 @@ export function readOptions(cat, get, appDefault) {
   const h = text('height');
   if (h !== null) {
     const m = /^\s*(\d{2,4})\s*(px)?\s*$/.exec(h);
-    if (!m || Number(m[1]) < 100 || Number(m[1]) > 1000) errors.push(`height: ${show(h)} is not allowed; expected the chart's height in pixels, from 100 to 1000 (e.g. 260)`);
+    if (!m || Number(m[1]) < 100 || Number(m[1]) > 1000) add(`height: ${show(h)} is not allowed; expected the chart's height in pixels, from 100 to 1000 (e.g. 260)`);
     else height = Number(m[1]);
   }
   const caption = text('caption');
   let theme = (text('theme') ?? 'light').trim();
   if (!['auto', 'light', 'dark'].includes(theme)) {
-    errors.push(`theme: ${show(theme)} is not allowed; expected auto, light or dark`);
+    add(`theme: ${show(theme)} is not allowed; expected auto, light or dark`);
     theme = 'light';
   }
   let app = appDefault;
@@ -260,7 +275,7 @@ export function readOptions(cat, get, appDefault) {
     } catch {
       u = null;
     }
-    if (!u || (u.protocol !== 'https:' && u.protocol !== 'http:')) errors.push(`app: ${show(appText)} is not allowed; expected the address (http or https) of the regsim app`);
+    if (!u || (u.protocol !== 'https:' && u.protocol !== 'http:')) add(`app: ${show(appText)} is not allowed; expected the address (http or https) of the regsim app`);
     else app = u.href.split(/[?#]/)[0];
   }
 

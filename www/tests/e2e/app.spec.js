@@ -185,6 +185,16 @@ test('a broken link shows a clear message and falls back to the defaults', async
   await expect(page.locator('#message')).toContainText('regime.cover_cost: -5 is not allowed');
   await page.getByRole('button', { name: 'Dismiss' }).click();
   await expect(page.locator('#message')).toBeHidden();
+
+  // Every bad number is named, each problem once, and a link without its version says so.
+  await openApp(page, '?v=1&reps=abc&seed=-1&quarters=999&start=1&set=,,');
+  const message = page.locator('#message');
+  for (const line of ['reps: "abc" is not allowed', 'seed: "-1" is not allowed', 'quarters: "999" is not allowed', 'start: "1" is not allowed', 'set: an empty item']) {
+    await expect(message).toContainText(line);
+  }
+  expect(await message.locator('li').allTextContents()).toHaveLength(5);
+  await openApp(page, '?reform=sb53');
+  await expect(message).toContainText('v is missing; expected v=1');
 });
 
 test('a browser that cannot compile the model (no WebAssembly SIMD) gets a clear message', async ({ page }) => {

@@ -462,8 +462,52 @@ test('an invalid attribute shows a clear message inside the figure; the rest of 
   await expect.poll(() => bad.evaluate((f) => f.status)).toBe('idle');
   await expect(bad.getByRole('alert')).toBeHidden();
   await expect(bad.locator('canvas')).toBeVisible();
+
+  // The same combination written in the attributes is the attributes' fault: invalid, said
+  // before anything runs; a number with thousands separators gets a hint.
+  await bad.evaluate((f) => f.setAttribute('set', 'cadence_min=9'));
+  await expect.poll(() => bad.evaluate((f) => f.status)).toBe('invalid');
+  await expect(bad.getByRole('alert')).toContainText('This figure cannot be shown:');
+  await expect(bad.getByRole('alert')).toContainText('set: decision.cadence_min: 9 is not allowed; expected at most decision.cadence_max (5)');
+  await bad.evaluate((f) => f.setAttribute('set', 'compliance_fixed=5,000,000'));
+  await expect(bad.getByRole('alert')).toContainText('set: "000" has no value; commas and semicolons separate items, so write numbers without thousands separators');
+  expect(await bad.evaluate((f) => f.shadowRoot.querySelectorAll('[role=alert] li').length)).toBe(1);
+
+  // update() names what is wrong with its argument and changes nothing.
+  await bad.evaluate((f) => f.removeAttribute('set'));
+  await expect.poll(() => bad.evaluate((f) => f.status)).toBe('idle');
+  const refusals = await bad.evaluate(async (f) => {
+    const out = [];
+    for (const arg of [null, 'x', [], { bogus: 1 }, { options: { replicates: NaN } }, { params: { 'simulation.seed': 3 } }, { params: { compliance_fixed: [5] } }]) {
+      try {
+        await f.update(arg);
+        out.push('accepted');
+      } catch (e) {
+        out.push((e.errors ?? [String(e)]).join(' | '));
+      }
+    }
+    return out;
+  });
+  expect(refusals).toEqual([
+    'null is not allowed; expected an object {options, params}',
+    '"x" is not allowed; expected an object {options, params}',
+    'an array is not allowed; expected an object {options, params}',
+    '"bogus" is not a key of update; expected options or params',
+    'replicates: NaN is not allowed; expected text, a finite number, true or false (or null to remove it)',
+    'params: simulation.seed has its own option: update({options: {seed: …}})',
+    'params: regime.compliance_fixed: an array is not allowed; expected a number',
+  ]);
   expect(dialog).toBe(false);
   expect(problems).toEqual([]);
+});
+
+test('embed.html names every problem of its link: unknown options and bad values alike', async ({ page }) => {
+  await page.goto('/embed.html?metric=hhx&foo=1&replicates=0');
+  const alert = page.getByRole('alert');
+  await expect(alert).toContainText('This figure cannot be shown:');
+  await expect(alert).toContainText('"foo" is not an option of embed.html');
+  await expect(alert).toContainText('metric: "hhx" is not a metric');
+  await expect(alert).toContainText('replicates: "0" is not allowed; expected a whole number from 1 to 4096');
 });
 
 test('the article works under the documented Content-Security-Policy', async ({ page }) => {
