@@ -30,6 +30,11 @@
 //! assert_eq!(hhi.mean.len(), 8);
 //! ```
 
+// `!(x < y)` is written on purpose where NaN must take the slow or the safe branch.
+#![allow(clippy::neg_cmp_op_on_partial_ord)]
+// Loops over segments index several per-segment arrays together.
+#![allow(clippy::needless_range_loop)]
+
 pub mod analysis;
 pub mod ensemble;
 pub mod fastmath;

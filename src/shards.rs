@@ -24,8 +24,9 @@ pub struct Part {
     pub reform_runs: Vec<RunMetrics>,
 }
 
-/// What merging gives back.
+/// What merging gives back (once per command, so the variants' sizes do not matter).
 #[derive(Clone, Debug)]
+#[allow(clippy::large_enum_variant)]
 pub enum Merged {
     /// An ensemble of one scenario.
     Ensemble(EnsembleResult),

@@ -381,7 +381,7 @@ mod cli {
         let flags = [("--quarters", "simulation.quarters", c.quarters.map(u64::from)), ("--seed", "simulation.seed", c.seed), ("--replicates", "simulation.replicates", c.replicates.map(u64::from))];
         for (flag, field, value) in flags {
             let Some(v) = value else { continue };
-            let set = c.set.iter().chain(arm_sets).filter_map(|kv| kv.split_once('=')).filter(|(k, _)| k.trim() == field).next_back();
+            let set = c.set.iter().chain(arm_sets).filter_map(|kv| kv.split_once('=')).rfind(|(k, _)| k.trim() == field);
             if let Some((_, other)) = set.filter(|(_, o)| o.trim().parse::<f64>().ok() != Some(v as f64)) {
                 return Err(Failure(2, format!("{flag}: {v} conflicts with --set {field}={}; give one of them", other.trim())));
             }

@@ -180,6 +180,7 @@ impl Simulation {
     }
 
     /// Register a new model version as `dev`'s current model; returns its index.
+    #[allow(clippy::too_many_arguments)] // a model version's fields
     fn add_model(&mut self, dev: usize, log_flop: f64, cost: f64, q: f64, trained: i64, mode: Mode, safety: f64) -> usize {
         let d = &mut self.devs[dev];
         let key = d.id.wrapping_mul(1 << 12).wrapping_add(d.versions);

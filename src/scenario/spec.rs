@@ -67,6 +67,7 @@ impl ParamSpec {
     }
 }
 
+#[allow(clippy::too_many_arguments)] // one row of the table, in its columns' order
 fn num(path: &'static str, group: &'static str, label: &'static str, unit: &'static str, min: f64, max: f64, doc: &'static str, source: &'static str) -> ParamSpec {
     ParamSpec { path, group, label, unit, kind: Kind::Number, min, max, log_scale: false, doc, source }
 }
