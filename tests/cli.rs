@@ -146,6 +146,7 @@ fn bad_scenario_files_name_the_field() {
         (r#"{"firms": {"startup": {"count": 1.5}}}"#, "firms.startup.count: 1.5 is not allowed; expected a whole number"),
         (r#"{"simulation": {"replicates": 5000}}"#, "simulation.replicates: 5000"),
         (r#"{"version": "0.1.0", "scenario": {}, "metrics": {}}"#, "is a regsim result, not a scenario"),
+        (r#"{"kind": "regsim-app-scenario", "version": 1, "baseline": "none", "reform_preset": "sb1047", "reform": {}}"#, "jq .reform FILE"),
     ];
     for (i, (text, names)) in cases.iter().enumerate() {
         let file = dir.join(format!("bad{i}.json"));

@@ -367,6 +367,9 @@ mod cli {
             if overlay.get("version").is_some() && (overlay.get("metrics").is_some() || overlay.get("difference").is_some()) {
                 return Err(Failure(2, format!("--scenario: {} is a regsim result, not a scenario; expected a scenario object (a result keeps its scenario under \"scenario\", or \"baseline\"/\"reform\" with their own \"scenario\")", path.display())));
             }
+            if overlay.get("kind").and_then(|k| k.as_str()) == Some("regsim-app-scenario") {
+                return Err(Failure(2, format!("--scenario: {} is the web app's scenario file, not a scenario; expected a scenario object (its reform is under \"reform\": `jq .reform FILE > reform.json`, its baseline preset under \"baseline\")", path.display())));
+            }
             s = scenario::apply_json_overlay(&s, &overlay)?;
         }
         for (kv, flag) in c.set.iter().map(|kv| (kv, "--set")).chain(arm_sets.iter().map(|kv| (kv, arm_flag))) {
