@@ -307,14 +307,45 @@ pub fn replicate_hash(value: JsValue, index: JsValue) -> Result<String, JsValue>
 }
 
 /// A whole number below 2^53 (exact in JavaScript) identifying scenarios and a replicate count,
-/// the same in every build: FNV-1a over their JSON, folded by SplitMix64.
+/// the same in every build: FNV-1a over their fields (as `serde_json::Value`s, which the module
+/// builds anyway, rather than JSON text, whose writer would add 20 KB to the download), folded by
+/// SplitMix64.
 fn fingerprint(scenarios: &[&Scenario], replicates: u32) -> f64 {
+    fn feed(h: &mut u64, bytes: &[u8]) {
+        for &b in bytes {
+            *h ^= b as u64;
+            *h = h.wrapping_mul(0x0100_0000_01b3);
+        }
+    }
+    fn walk(h: &mut u64, v: &serde_json::Value) {
+        use serde_json::Value;
+        match v {
+            Value::Null => feed(h, b"n"),
+            Value::Bool(b) => feed(h, if *b { b"t" } else { b"f" }),
+            Value::Number(n) => {
+                feed(h, b"#");
+                feed(h, &n.as_f64().unwrap_or(f64::NAN).to_bits().to_le_bytes());
+            }
+            Value::String(s) => {
+                feed(h, b"s");
+                feed(h, s.as_bytes());
+            }
+            Value::Array(a) => {
+                feed(h, b"[");
+                a.iter().for_each(|x| walk(h, x));
+            }
+            Value::Object(o) => {
+                feed(h, b"{");
+                for (k, x) in o {
+                    feed(h, k.as_bytes());
+                    walk(h, x);
+                }
+            }
+        }
+    }
     let mut h: u64 = 0xcbf2_9ce4_8422_2325;
     for s in scenarios {
-        for b in serde_json::to_string(s).unwrap_or_default().bytes() {
-            h ^= b as u64;
-            h = h.wrapping_mul(0x0100_0000_01b3);
-        }
+        walk(&mut h, &serde_json::to_value(s).unwrap_or_default());
         h = crate::rng::mix64(h);
     }
     (crate::rng::mix64(h ^ replicates as u64) >> 11) as f64
