@@ -560,12 +560,14 @@ impl Experiment {
     #[wasm_bindgen(js_name = importRuns)]
     pub fn import_runs(&mut self, runs: JsValue) -> Result<(), JsValue> {
         let read = self.read_runs("importRuns", &runs, self.fingerprint(), self.arms() as usize)?;
-        let mut seen = self.indices.clone();
+        let mut seen = vec![false; self.replicates as usize];
+        for &i in &self.indices {
+            seen[i as usize] = true;
+        }
         for (i, _) in &read {
-            if seen.contains(i) {
+            if std::mem::replace(&mut seen[*i as usize], true) {
                 return Err(js_error(FieldError { field: "importRuns".into(), value: format!("replicate {i} again"), allowed: "each replicate once".into() }));
             }
-            seen.push(*i);
         }
         for (i, arms) in read {
             let mut arms = arms.into_iter();
@@ -602,7 +604,8 @@ impl Experiment {
     /// replicate count (and the same `shard`), so that only the reform is run: `runs` is that
     /// experiment's `exportBaselineRuns()` taken before any import, i.e. the baseline's run of each
     /// replicate this experiment runs itself, in the order it runs them. Call before the first
-    /// `step`, in a comparison; throws on runs of another baseline, replicate count or shard. The result is the same as when the baseline is run again: runs are pure
+    /// `step`, in a comparison; throws on runs of another baseline, replicate count or shard.
+    /// The result is the same as when the baseline is run again: runs are pure
     /// functions of scenario, seed and replicate index.
     #[wasm_bindgen(js_name = reuseBaselineRuns)]
     pub fn reuse_baseline_runs(&mut self, runs: JsValue) -> Result<(), JsValue> {
