@@ -3,7 +3,7 @@
 
 import { CHARTS } from '../charts.js';
 import { SHARED_PATHS, clone, controlModel, getPath, setPath } from '../params.js';
-import { DEFAULT_BASELINE, DEFAULT_REFORM, isCustom, runScenarios } from '../state.js';
+import { DEFAULT_BASELINE, DEFAULT_REFORM, diffFromPreset, isCustom, runScenarios } from '../state.js';
 
 /** Every attribute a figure reads, in the order the docs list them. */
 export const ATTRIBUTES = ['preset', 'baseline', 'set', 'seed', 'replicates', 'quarters', 'start', 'metric', 'controls', 'difference', 'height', 'caption', 'theme', 'app'];
@@ -305,14 +305,9 @@ export function scenariosOf(cat, state) {
 
 /** The `set` text of a state: every parameter that differs from the reform's preset. */
 export function setText(cat, state) {
-  const base = cat.presets[state.reformBase];
-  const out = [];
-  for (const s of cat.specs) {
-    if (SHARED_PATHS.includes(s.path)) continue;
-    const a = getPath(state.reform, s.path);
-    if (!Object.is(a, getPath(base, s.path))) out.push(`${s.path}=${a === null ? 'none' : String(a)}`);
-  }
-  return out.join(';');
+  return diffFromPreset(cat, state)
+    .map(([path, v]) => `${path}=${v === null ? 'none' : String(v)}`)
+    .join(';');
 }
 
 /** The simulation attributes of a state that differ from the defaults: [[attr, value]…]. */
