@@ -92,13 +92,10 @@ impl RunMetrics {
 
     /// A 64-bit FNV-1a hash of every value's bits, in column order: pins results exactly.
     pub fn bits_hash(&self) -> u64 {
-        let mut h: u64 = 0xcbf2_9ce4_8422_2325;
+        let mut h = crate::rng::FNV_OFFSET;
         for col in &self.columns {
             for x in col {
-                for b in x.to_bits().to_le_bytes() {
-                    h ^= b as u64;
-                    h = h.wrapping_mul(0x0100_0000_01b3);
-                }
+                h = crate::rng::fnv1a(h, &x.to_bits().to_le_bytes());
             }
         }
         h

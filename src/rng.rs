@@ -51,6 +51,19 @@ pub fn mix64(mut z: u64) -> u64 {
     z ^ (z >> 31)
 }
 
+/// FNV-1a's starting value (64-bit).
+pub const FNV_OFFSET: u64 = 0xcbf2_9ce4_8422_2325;
+
+/// `h` with `bytes` folded in by 64-bit FNV-1a: a fixed, dependency-free hash for fingerprints of
+/// results and scenarios (the same on every target).
+pub fn fnv1a(mut h: u64, bytes: &[u8]) -> u64 {
+    for &b in bytes {
+        h ^= b as u64;
+        h = h.wrapping_mul(0x0100_0000_01b3);
+    }
+    h
+}
+
 /// The seed of replicate `index` of a scenario with seed `scenario_seed`.
 pub fn replicate_seed(scenario_seed: u64, index: u64) -> u64 {
     mix64(mix64(scenario_seed ^ 0x5EED_0000_0000_0000).wrapping_add(index.wrapping_mul(GOLDEN)))

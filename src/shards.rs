@@ -4,7 +4,7 @@
 
 use crate::ensemble::{self, Comparison, EnsembleResult};
 use crate::metrics::{Metric, RunMetrics};
-use crate::scenario::{from_value, Scenario, MAX_REPLICATES};
+use crate::scenario::{from_value, short_json, Scenario, MAX_REPLICATES};
 use serde_json::{json, Map, Value};
 
 /// One part of a sharded ensemble or comparison.
@@ -79,7 +79,7 @@ fn runs_from_json(v: &Value, quarters: usize) -> Result<Vec<RunMetrics>, String>
                 for (q, x) in xs.iter().enumerate() {
                     // null is a missing value (as in the JSON output); anything else must be a number.
                     let x = if x.is_null() { Some(f64::NAN) } else { x.as_f64() };
-                    m.push(metric, x.ok_or_else(|| format!("runs[{k}].{}[{q}]: {} is not allowed; expected a number or null", metric.name(), short(&xs[q])))?);
+                    m.push(metric, x.ok_or_else(|| format!("runs[{k}].{}[{q}]: {} is not allowed; expected a number or null", metric.name(), short_json(&xs[q])))?);
                 }
             }
             if let Some(extra) = run.as_object().and_then(|o| o.keys().find(|key| Metric::ALL.iter().all(|m| m.name() != key.as_str()))) {
@@ -107,11 +107,6 @@ pub fn part_json(p: &Part) -> Value {
     v
 }
 
-fn short(v: &Value) -> String {
-    let s = v.to_string();
-    if s.chars().count() > 40 { format!("{}…", s.chars().take(40).collect::<String>()) } else { s }
-}
-
 /// Read a part back, checking it as the run that wrote it was checked: its scenarios are valid,
 /// its replicate count within the cap, and it has no field this regsim does not write.
 pub fn part_from_json(v: &Value) -> Result<Part, String> {
@@ -129,7 +124,7 @@ pub fn part_from_json(v: &Value) -> Result<Part, String> {
         .as_u64()
         .and_then(|n| u32::try_from(n).ok())
         .filter(|n| (1..=MAX_REPLICATES).contains(n))
-        .ok_or_else(|| format!("replicates: {} is not allowed; expected a whole number from 1 to {MAX_REPLICATES}", short(&v["replicates"])))?;
+        .ok_or_else(|| format!("replicates: {} is not allowed; expected a whole number from 1 to {MAX_REPLICATES}", short_json(&v["replicates"])))?;
     ensemble::check(&baseline, total).map_err(|e| format!("scenario: {e}"))?;
     let indices: Vec<u32> = v["indices"].as_array().ok_or("indices: expected an array")?.iter().map(|x| x.as_u64().and_then(|x| u32::try_from(x).ok())).collect::<Option<_>>().ok_or("indices: expected whole numbers")?;
     let baseline_runs = runs_from_json(&v["runs"], quarters)?;

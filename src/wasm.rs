@@ -72,7 +72,7 @@ fn is_plain_object(v: &JsValue) -> bool {
 /// 4294967295 and read NaN, strings or objects as 0).
 fn whole_arg(name: &str, v: &JsValue, max: u32) -> Result<u32, JsValue> {
     match v.as_f64() {
-        Some(x) if x.is_finite() && x.fract() == 0.0 && x >= 0.0 && x <= max as f64 => Ok(x as u32),
+        Some(x) if is_whole(v, max as f64) => Ok(x as u32),
         _ => Err(js_error(FieldError { field: name.into(), value: describe(v), allowed: format!("a whole number from 0 to {max}") })),
     }
 }
@@ -311,44 +311,20 @@ pub fn replicate_hash(value: JsValue, index: JsValue) -> Result<String, JsValue>
 /// builds anyway, rather than JSON text, whose writer would add 20 KB to the download), folded by
 /// SplitMix64.
 fn fingerprint(scenarios: &[&Scenario], replicates: u32) -> f64 {
-    fn feed(h: &mut u64, bytes: &[u8]) {
-        for &b in bytes {
-            *h ^= b as u64;
-            *h = h.wrapping_mul(0x0100_0000_01b3);
-        }
-    }
-    fn walk(h: &mut u64, v: &serde_json::Value) {
+    use crate::rng::{fnv1a, mix64, FNV_OFFSET};
+    fn walk(h: u64, v: &serde_json::Value) -> u64 {
         use serde_json::Value;
         match v {
-            Value::Null => feed(h, b"n"),
-            Value::Bool(b) => feed(h, if *b { b"t" } else { b"f" }),
-            Value::Number(n) => {
-                feed(h, b"#");
-                feed(h, &n.as_f64().unwrap_or(f64::NAN).to_bits().to_le_bytes());
-            }
-            Value::String(s) => {
-                feed(h, b"s");
-                feed(h, s.as_bytes());
-            }
-            Value::Array(a) => {
-                feed(h, b"[");
-                a.iter().for_each(|x| walk(h, x));
-            }
-            Value::Object(o) => {
-                feed(h, b"{");
-                for (k, x) in o {
-                    feed(h, k.as_bytes());
-                    walk(h, x);
-                }
-            }
+            Value::Null => fnv1a(h, b"n"),
+            Value::Bool(b) => fnv1a(h, if *b { b"t" } else { b"f" }),
+            Value::Number(n) => fnv1a(fnv1a(h, b"#"), &n.as_f64().unwrap_or(f64::NAN).to_bits().to_le_bytes()),
+            Value::String(s) => fnv1a(fnv1a(h, b"s"), s.as_bytes()),
+            Value::Array(a) => a.iter().fold(fnv1a(h, b"["), walk),
+            Value::Object(o) => o.iter().fold(fnv1a(h, b"{"), |h, (k, x)| walk(fnv1a(h, k.as_bytes()), x)),
         }
     }
-    let mut h: u64 = 0xcbf2_9ce4_8422_2325;
-    for s in scenarios {
-        walk(&mut h, &serde_json::to_value(s).unwrap_or_default());
-        h = crate::rng::mix64(h);
-    }
-    (crate::rng::mix64(h ^ replicates as u64) >> 11) as f64
+    let h = scenarios.iter().fold(FNV_OFFSET, |h, s| mix64(walk(h, &serde_json::to_value(s).unwrap_or_default())));
+    (mix64(h ^ replicates as u64) >> 11) as f64
 }
 
 fn band_object(b: &Band) -> Object {

@@ -14,7 +14,7 @@ mod presets;
 pub mod spec;
 mod validate;
 
-pub use overrides::{apply_json_overlay, apply_set, from_value, parse_scenario_json, preset_or_error, ScenarioError};
+pub use overrides::{apply_json_overlay, apply_set, from_value, parse_scenario_json, preset_or_error, short_json, ScenarioError};
 pub use presets::{preset, preset_description, PRESET_NAMES};
 pub use validate::{show_number, validate, FieldError, MAX_QUARTERS, MAX_REPLICATES};
 

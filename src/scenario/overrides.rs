@@ -36,7 +36,8 @@ pub fn preset_or_error(name: &str) -> Result<Scenario, ScenarioError> {
     preset(name).ok_or_else(|| ScenarioError::unknown_preset(name))
 }
 
-fn short(v: &Value) -> String {
+/// A JSON value as an error message shows it, cut at 60 characters.
+pub fn short_json(v: &Value) -> String {
     let s = v.to_string();
     if s.chars().count() > 60 { format!("{}…", s.chars().take(60).collect::<String>()) } else { s }
 }
@@ -48,7 +49,7 @@ pub fn from_value(v: Value) -> Result<Scenario, ScenarioError> {
         let path = e.path().to_string();
         let field = if path == "." { "scenario".to_string() } else { path };
         let found = v.pointer(&format!("/{}", field.replace('.', "/")));
-        let value = found.map_or_else(|| "this value".to_string(), short);
+        let value = found.map_or_else(|| "this value".to_string(), short_json);
         let inner = e.inner().to_string();
         let allowed = match find(&field) {
             Some(spec) => spec.allowed(),
@@ -79,7 +80,7 @@ pub fn apply_json_overlay(base: &Scenario, overlay: &Value) -> Result<Scenario, 
 fn merge(target: &mut Value, overlay: &Value, prefix: &str) -> Result<(), ScenarioError> {
     let Value::Object(over) = overlay else {
         let field = if prefix.is_empty() { "scenario" } else { prefix };
-        return Err(ScenarioError::one(field, short(overlay), "a JSON object"));
+        return Err(ScenarioError::one(field, short_json(overlay), "a JSON object"));
     };
     let target = target.as_object_mut().expect("merge targets are objects");
     for (k, v) in over {
@@ -87,7 +88,7 @@ fn merge(target: &mut Value, overlay: &Value, prefix: &str) -> Result<(), Scenar
         match target.get_mut(k) {
             None => {
                 let known = target.keys().cloned().collect::<Vec<_>>().join(", ");
-                return Err(ScenarioError::one(&path, short(v), format!("a known field: one of {known}")));
+                return Err(ScenarioError::one(&path, short_json(v), format!("a known field: one of {known}")));
             }
             Some(t @ Value::Object(_)) if v.is_object() => merge(t, v, &path)?,
             Some(t) => *t = v.clone(),
