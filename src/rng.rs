@@ -76,15 +76,37 @@ pub struct Stream {
     state: u64,
 }
 
-impl Stream {
-    /// The stream for one key. `quarter` may be negative (initial state before the start).
-    pub fn new(seed: u64, purpose: Purpose, quarter: i64, agent: u64, index: u64) -> Self {
+/// The part of a stream's key shared by every agent in one quarter, (seed, purpose, quarter),
+/// hashed once: loops over agents then hash only (agent, index) for each stream. The streams are
+/// the same as [`Stream::new`]'s.
+#[derive(Clone, Copy, Debug)]
+pub struct QuarterStreams {
+    prefix: u64,
+}
+
+impl QuarterStreams {
+    /// The streams of one (seed, purpose, quarter). `quarter` may be negative (initial state
+    /// before the start).
+    #[inline]
+    pub fn new(seed: u64, purpose: Purpose, quarter: i64) -> Self {
         let mut h = mix64(seed.wrapping_add(GOLDEN));
         h = mix64(h ^ (purpose as u64).wrapping_mul(0xA24B_AED4_963E_E407));
         h = mix64(h ^ (quarter as u64).wrapping_mul(0x9FB2_1C65_1E98_DF25));
-        h = mix64(h ^ agent.wrapping_mul(0xD6E8_FEB8_6659_FD93));
-        h = mix64(h ^ index.wrapping_mul(0xC2B2_AE3D_27D4_EB4F));
-        Stream { state: h }
+        QuarterStreams { prefix: h }
+    }
+
+    /// The stream of one agent and index.
+    #[inline]
+    pub fn stream(self, agent: u64, index: u64) -> Stream {
+        let h = mix64(self.prefix ^ agent.wrapping_mul(0xD6E8_FEB8_6659_FD93));
+        Stream { state: mix64(h ^ index.wrapping_mul(0xC2B2_AE3D_27D4_EB4F)) }
+    }
+}
+
+impl Stream {
+    /// The stream for one key. `quarter` may be negative (initial state before the start).
+    pub fn new(seed: u64, purpose: Purpose, quarter: i64, agent: u64, index: u64) -> Self {
+        QuarterStreams::new(seed, purpose, quarter).stream(agent, index)
     }
 
     /// Next raw 64-bit output.

@@ -166,6 +166,19 @@ pub struct OptionTerms<'a> {
     /// 10^{γ (q − q_0)}: the option's incident hazard relative to the frontier at the start
     /// ([`DecisionRules::hazard_factor`]).
     pub hazard: f64,
+    /// For an open option, its derivative family ([`DecisionRules::family`]) if already worked
+    /// out; computed from `x` when `None`.
+    pub family: Option<Family>,
+}
+
+/// An open option's expected derivative family per segment: the factor (1 + y)^λ by which the
+/// family's nest value exceeds the base's own, and the base's within-nest share 1/(1 + y).
+#[derive(Clone, Copy, Debug)]
+pub struct Family {
+    /// (1 + y)^λ per segment.
+    pub factor: [f64; SEGMENTS],
+    /// 1/(1 + y) per segment.
+    pub within: [f64; SEGMENTS],
 }
 
 impl DecisionRules {
@@ -279,10 +292,29 @@ impl DecisionRules {
         let hazard = self.hazard_factor(ctx, c.q);
         let lead = c.q - ctx.q_open_frontier;
         if c.mode != Mode::Open || !(lead > 0.0) {
-            return OptionTerms { x, spill: None, hazard };
+            return OptionTerms { x, spill: None, hazard, family: None };
         }
         self.spill_factors(ctx, lead, spill);
-        OptionTerms { x, spill: Some(&spill[..]), hazard }
+        OptionTerms { x, spill: Some(&spill[..]), hazard, family: None }
+    }
+
+    /// The expected derivative family of an open option whose own nest value in the first
+    /// segment is `x0`: derivatives are expected at the rate of entry times the chance that they
+    /// pick this base, for half the horizon on average, and join its nest, whose value becomes
+    /// x (1 + y)^λ, of which the base keeps the within-nest share 1/(1 + y).
+    pub fn family(&self, ctx: &DecisionContext, firm: &FirmView, x0: f64) -> Family {
+        let mut f = Family { factor: [1.0; SEGMENTS], within: [1.0; SEGMENTS] };
+        if ctx.derivative_rate > 0.0 {
+            let w = x0 / (self.mode_factor[0][Mode::Open.index()] * firm.brand_factor);
+            let p_base = w / (w + ctx.open_weight);
+            let expected = ctx.derivative_rate * p_base * self.horizon as f64 * 0.5;
+            for g in 0..SEGMENTS {
+                let y = expected * self.derivative_ratio[g] * firm.derivative_pull;
+                f.factor[g] = pow1p(y, self.ds.lambda);
+                f.within[g] = 1.0 / (1.0 + y);
+            }
+        }
+        f
     }
 
     /// 10^{γ (q − q_0)}, as for incidents (`harms::capability_hazard`).
@@ -369,20 +401,7 @@ impl DecisionRules {
                 revenue *= 1.0 - m.serving_cost;
             }
             Mode::Open => {
-                // Expected derivatives join the family: its nest value is x (1 + y)^λ, of which
-                // the base's within-nest share is 1/(1 + y).
-                let mut family = [1.0; SEGMENTS];
-                let mut within = [1.0; SEGMENTS];
-                if ctx.derivative_rate > 0.0 {
-                    let w = x[0] / (self.mode_factor[0][Mode::Open.index()] * firm.brand_factor);
-                    let p_base = w / (w + ctx.open_weight);
-                    let expected = ctx.derivative_rate * p_base * hz as f64 * 0.5;
-                    for g in 0..SEGMENTS {
-                        let y = expected * self.derivative_ratio[g] * firm.derivative_pull;
-                        family[g] = pow1p(y, ds.lambda);
-                        within[g] = 1.0 / (1.0 + y);
-                    }
-                }
+                let Family { factor: family, within } = terms.family.unwrap_or_else(|| self.family(ctx, firm, x[0]));
                 let (p, pd) = (ds.price[Mode::Open.index()], ds.price_derivative);
                 let need_family_share = liable || firm.complement > 0.0;
                 let mut spilled;

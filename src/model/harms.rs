@@ -11,7 +11,7 @@ use crate::fastmath;
 use super::regulation;
 use super::state::Mode;
 use super::Simulation;
-use crate::rng::{normal_cdf, normal_quantile, Purpose, Stream};
+use crate::rng::{normal_cdf, normal_quantile, Purpose, QuarterStreams, Stream};
 use crate::scenario::{Harms, LiabilityRule, Scenario};
 
 /// Incident hazard of a product per unit of share of use, before λ_0 and demand:
@@ -136,10 +136,11 @@ impl Simulation {
         let demand_factor = fastmath::pow(self.demand[self.t as usize] / self.s.market.demand0, h.demand_elasticity);
         let liability = regulation::liability_applies(&r);
         let penalties = regulation::penalties_fire(&r);
+        let incident_streams = QuarterStreams::new(self.seed, Purpose::Incidents, self.t);
         for e in self.exposures() {
             let lambda = self.lambda0 * e.share * demand_factor * hazard(&h, e.mode, e.q, self.q0, e.safety);
-            let n_body = Stream::new(self.seed, Purpose::Incidents, self.t, e.key, 0).poisson(lambda * (1.0 - sev.p_tail));
-            let n_tail = Stream::new(self.seed, Purpose::Incidents, self.t, e.key, 1).poisson(lambda * sev.p_tail);
+            let n_body = incident_streams.stream(e.key, 0).poisson(lambda * (1.0 - sev.p_tail));
+            let n_tail = incident_streams.stream(e.key, 1).poisson(lambda * sev.p_tail);
             self.totals.incidents += (n_body + n_tail) as f64;
             self.totals.harm += n_body as f64 * sev.body_mean;
             for i in 0..n_tail {

@@ -92,6 +92,7 @@ pub struct Simulation {
     order_scratch: Vec<(u64, usize)>,
     options_scratch: Vec<training::Choice>,
     weights_scratch: Vec<f64>,
+    families_scratch: Vec<decision::Family>,
 }
 
 impl Simulation {
@@ -123,6 +124,7 @@ impl Simulation {
             order_scratch: Vec::new(),
             options_scratch: Vec::new(),
             weights_scratch: Vec::new(),
+            families_scratch: Vec::new(),
             severity: harms::Severity::new(&s),
             s,
         };

@@ -8,7 +8,7 @@ use super::regulation;
 use super::state::{Archetype, Mode};
 use super::technology;
 use super::Simulation;
-use crate::rng::{Purpose, Stream};
+use crate::rng::{Purpose, QuarterStreams, Stream};
 
 /// One option of a training decision.
 #[derive(Clone, Copy, Debug)]
@@ -23,9 +23,10 @@ impl Simulation {
         self.prepare_context();
         let mut order = std::mem::take(&mut self.order_scratch);
         order.clear();
+        let order_streams = QuarterStreams::new(self.seed, Purpose::Order, self.t);
         for (i, d) in self.devs.iter().enumerate() {
             if d.alive {
-                order.push((Stream::new(self.seed, Purpose::Order, self.t, d.id, 0).next_u64(), i));
+                order.push((order_streams.stream(d.id, 0).next_u64(), i));
             }
         }
         order.sort_unstable();
@@ -126,6 +127,7 @@ impl Simulation {
         let rules = &self.rules;
         let ctx = &self.ctx;
         let mut options = std::mem::take(&mut self.options_scratch);
+        let mut families = std::mem::take(&mut self.families_scratch);
         options.clear();
         let keep = match self.devs[i].current {
             Some(c) => {
@@ -165,6 +167,15 @@ impl Simulation {
             for (g, b) in base.iter_mut().enumerate() {
                 *b = fastmath::exp(rules.demand_system().beta[g] * (q_top - ctx.q_ref) + firm.brand);
             }
+            // The open options' expected derivative families, worked out for every level before
+            // any is valued: the chains of exp and ln behind them are independent of one another
+            // and of the valuations, so they run side by side rather than each stalling one.
+            families.clear();
+            let mut b0 = base[0];
+            for _ in 0..s.decision.levels {
+                families.push(rules.family(ctx, &firm, b0 * rules.mode_factor(0, Mode::Open)));
+                b0 *= rules.level_ratio(0);
+            }
             let mut hazard = rules.hazard_factor(ctx, q_top);
             let mut cost = top_cost;
             let cost_ratio = fastmath::exp10(-step);
@@ -182,7 +193,8 @@ impl Simulation {
                         x[g] = base[g] * rules.mode_factor(g, mode);
                     }
                     let sp = (mode == Mode::Open && leads).then_some(&spill[..]);
-                    rules.value_against(s, ctx, &firm, &rivals, c, &OptionTerms { x, spill: sp, hazard }, None)
+                    let family = Some(families[k as usize]);
+                    rules.value_against(s, ctx, &firm, &rivals, c, &OptionTerms { x, spill: sp, hazard, family }, None)
                 });
                 for g in 0..SEGMENTS {
                     base[g] *= rules.level_ratio(g);
@@ -206,6 +218,7 @@ impl Simulation {
         let pick = logit_choice(options.iter().map(|o| o.profit), s.decision.tau, scale, u, &mut self.weights_scratch);
         let run = options[pick].run;
         self.options_scratch = options;
+        self.families_scratch = families;
         if let Some((lf, cost, mode, safety)) = run {
             self.train(i, lf, cost, mode, safety, frontier);
         }
@@ -290,7 +303,7 @@ impl Simulation {
                 x[g] = base[g] * rules.mode_factor(g, mode);
             }
             let sp = (mode == Mode::Open && lead > 0.0).then_some(&spill[..]);
-            rules.value_against(&self.s, &self.ctx, &firm, &rivals, &self.current_candidate(c, mode), &OptionTerms { x, spill: sp, hazard }, Some(safety)).profit
+            rules.value_against(&self.s, &self.ctx, &firm, &rivals, &self.current_candidate(c, mode), &OptionTerms { x, spill: sp, hazard, family: None }, Some(safety)).profit
         };
         let mut best = (value(now), now);
         for mode in Mode::ALL.into_iter().filter(|&m| m > now) {
