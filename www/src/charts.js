@@ -67,7 +67,7 @@ function axisFmt(kind, v, diff) {
   if (kind === 'flop' && !diff) return fmtLogFlop(v);
   if (kind === 'share') return diff ? `${fmtNumber(v * 100, 3)} pp` : `${fmtNumber(v * 100, 3)}%`;
   if (kind === 'usd') return fmtUsd(v, 3);
-  if (kind === 'flop') return `${fmtNumber(v, 3)}`;
+  if (kind === 'flop') return `${fmtNumber(v, 3)} OOM`;
   return fmtNumber(v, 4);
 }
 
@@ -185,6 +185,8 @@ export class Chart {
   #opts(mode, arms, pal) {
     const def = this.def;
     const diff = mode === 'diff';
+    // A one-quarter run has no line to draw: its medians are shown as points.
+    const single = this.data?.[0]?.length === 1;
     const series = [{ label: 'year' }];
     const bands = [];
     def.metrics.forEach((metric, mi) => {
@@ -197,7 +199,7 @@ export class Chart {
             stroke: mid ? arm.color : 'transparent',
             width: mid ? 2 : 0,
             dash: mid && mi === 1 ? [6, 4] : undefined,
-            points: { show: false },
+            points: { show: mid && single, size: 7, fill: arm.color },
             spanGaps: false,
           });
         }
@@ -259,7 +261,8 @@ export class Chart {
       series,
       bands,
       hooks: {
-        draw: [
+        // Reference lines and their labels go under the data, so that no label hides a line.
+        drawClear: [
           (u) => {
             const ctx = u.ctx;
             const { left, top, width: w, height: h } = u.bbox;
@@ -275,7 +278,7 @@ export class Chart {
               ctx.moveTo(left, y);
               ctx.lineTo(left + w, y);
               ctx.stroke();
-              // The label sits on a box of the card's colour so that it stays readable over bands.
+              // The label sits on a box of the card's colour so that grid lines do not cross it.
               ctx.setLineDash([]);
               ctx.textAlign = 'left';
               ctx.textBaseline = 'bottom';
@@ -289,6 +292,14 @@ export class Chart {
               ctx.fillStyle = pal.ref;
               ctx.fillText(r.label, px, py);
             }
+            ctx.restore();
+          },
+        ],
+        draw: [
+          (u) => {
+            const ctx = u.ctx;
+            const { left, width: w } = u.bbox;
+            ctx.save();
             if (diff) {
               const y = Math.round(u.valToPos(0, 'y', true)) + 0.5;
               ctx.strokeStyle = pal.axis;

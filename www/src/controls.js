@@ -16,6 +16,15 @@ export function el(tag, attrs = {}, text) {
   return e;
 }
 
+/** A value with its unit as a screen reader says it: "$2M per quarter", "1e26 FLOP", "0.5". */
+function spoken(txt, unit) {
+  if (!unit) return txt;
+  // Dollar values already carry their "$": "$/quarter" adds only the period.
+  if (unit === '$') return txt;
+  if (unit.startsWith('$/')) return `${txt} per ${unit.slice(2)}`;
+  return `${txt} ${unit}`;
+}
+
 /** The element id of a parameter's control: p-regime-compliance_fixed. */
 export const idOf = (path, prefix = 'p') => `${prefix}-${path.replace(/\./g, '-')}`;
 
@@ -124,7 +133,7 @@ export function makeControl(m, { id, onSet, current, fallback, tip = true }) {
         const pos = m.toSlider(v ?? c.last ?? fallback());
         if (pos !== null && root.activeElement !== range) range.value = String(pos);
         else if (pos !== null && m.slider.type === 'grid' && Number(range.value) !== pos) range.value = String(pos);
-        range.setAttribute('aria-valuetext', v === null ? 'none' : `${txt}${m.unitText ? ` ${m.unitText}` : ''}`);
+        range.setAttribute('aria-valuetext', v === null ? 'none' : spoken(txt, m.unitText));
       }
     };
   }

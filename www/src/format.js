@@ -28,6 +28,8 @@ export function fmtInt(x) {
 }
 
 function minus(s) {
+  // A value that rounds to zero from below shows as 0, not −0.
+  if (/^-0(\.0*)?$/.test(s)) return s.slice(1);
   return s.replace(/^-/, '−');
 }
 
@@ -104,6 +106,8 @@ export function fmtLogFlop(x) {
  */
 export function parseHuman(text) {
   if (typeof text !== 'string') return NaN;
+  // A comma is read only as a thousands separator (1,000,000): "2,5" is not 25.
+  if (text.includes(',') && !thousandsOnly(text)) return NaN;
   let s = text.trim().replace(/[\s,_$]/g, '').replace(/−/g, '-');
   s = s.replace(/(flop|\/quarter|\/yr|\/year|×|x)$/i, '');
   let mult = 1;
@@ -119,6 +123,16 @@ export function parseHuman(text) {
   }
   if (!/^[-+]?(\d+\.?\d*|\.\d+)(e[-+]?\d+)?$/i.test(s)) return NaN;
   return Number(s) * mult;
+}
+
+/** Whether every comma in a typed number separates groups of three digits, as in 1,000,000.5. */
+function thousandsOnly(text) {
+  return /^[^\d,]*\d{1,3}(,\d{3})+(\.\d*)?[^\d,]*$/.test(text.trim());
+}
+
+/** Whether a typed number uses a comma where a decimal point belongs ("2,5M", "0,5"). */
+export function decimalComma(text) {
+  return typeof text === 'string' && /\d,\d/.test(text) && !thousandsOnly(text);
 }
 
 /** "2034Q4" → "2034 Q4". */

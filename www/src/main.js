@@ -5,7 +5,7 @@ import './style.css';
 import 'uplot/dist/uPlot.min.css';
 import init, * as api from '../pkg/regsim.js';
 import wasmUrl from '../pkg/regsim_bg.wasm?url';
-import { Catalog, diffFromPreset, presetPhrase, presetTitle, fromFile, fromQuery, isCustom, runScenarios, toFile, toQuery } from './state.js';
+import { Catalog, VIEWS, diffFromPreset, presetPhrase, presetTitle, fromFile, fromQuery, isCustom, runScenarios, toFile, toQuery } from './state.js';
 import { SHARED_PATHS, UI_GROUPS, clone, controlModel, fallbackValue, getPath, setPath } from './params.js';
 import { el, idOf, makeControl } from './controls.js';
 import { CHARTS, Chart, chartCsv, chartPng, dataTables, palette, quarterText, readout } from './charts.js';
@@ -46,7 +46,13 @@ let pendingInput = null; // timeStamp of the input event that asked for the newe
 
 // ---------------------------------------------------------------- messages
 
-function showMessage(titleText, lines) {
+/**
+ * Show a message above the summary. A sticky one (a link or file that could not be used) stays
+ * until dismissed or replaced; any other goes once the next run can start.
+ */
+function showMessage(titleText, lines, sticky = false) {
+  if (sticky) $('message').dataset.sticky = '1';
+  else delete $('message').dataset.sticky;
   $('message-title').textContent = titleText;
   const list = $('message-list');
   list.replaceChildren(...lines.slice(0, 12).map((l) => el('li', {}, l)));
@@ -127,7 +133,7 @@ function renderPresets() {
       const was = getPath(cat.presets[state.reformBase], p);
       return `${c.model.label} ${c.model.format(v)} (preset ${c.model.format(was)})`;
     });
-    desc.textContent = `${title(state.reformBase)} with ${diff.length} change${diff.length === 1 ? '' : 's'}: ${shown.join('; ')}${diff.length > 4 ? '; …' : ''}.`;
+    desc.textContent = `${title(state.reformBase)} with ${diff.length} change${diff.length === 1 ? '' : 's'}: ${shown.join('; ')}${diff.length > 4 ? '; …' : '.'}`;
   } else {
     desc.textContent = cat.descriptions[state.reformBase] ?? '';
   }
@@ -199,7 +205,7 @@ function renderControls() {
 let urlTimer = null;
 function scheduleUrl() {
   clearTimeout(urlTimer);
-  urlTimer = setTimeout(() => history.replaceState(null, '', `?${toQuery(cat, state)}`), 150);
+  urlTimer = setTimeout(() => history.replaceState(null, '', `?${toQuery(cat, state, mode)}`), 150);
 }
 
 function changed(event) {
@@ -220,13 +226,18 @@ async function run(inputTs) {
   const seq = ++runSeq;
   pendingInput = inputTs;
   const { baseline, reform, replicates } = runScenarios(cat, state);
-  const problems = cat.problems(reform);
+  const problems = cat.problems(reform).map(withLabel);
   if (problems.length) {
-    setStatus('invalid', '');
+    clearTimeout(progressTimer);
+    $('progress').hidden = true;
+    setStatus('invalid', 'Not run: the charts and summary still show the last settings that could run.');
+    $('charts').classList.add('stale');
+    $('summary').classList.add('stale');
     showMessage('The reform cannot run as set:', problems);
     return;
   }
   if (!$('message').dataset.sticky) hideMessage();
+  $('summary').classList.remove('stale');
   const lab = labels();
   const same = state.baseline === state.reformBase && !isCustom(cat, state);
   document.body.dataset.status = 'running';
@@ -271,6 +282,20 @@ async function run(inputTs) {
     if (!performance.getEntriesByName('regsim:first-chart').length) performance.mark('regsim:first-chart');
     document.dispatchEvent(new CustomEvent('regsim:drawn', { detail: { seq, inputTs: pendingInput, drawnTs: now, runMs: res.ms, replicates } }));
   });
+}
+
+/** "decision.cadence_min: …" → "Shortest cadence (decision.cadence_min): …", as the panel names it. */
+function withLabel(line) {
+  const m = /^([a-z_]+\.[a-z_.]+): /.exec(line);
+  const c = m && controls.get(m[1]);
+  return c ? `${c.model.label} (${line.slice(0, m[1].length)})${line.slice(m[1].length)}` : line;
+}
+
+/** Whether the current settings cannot run (their link or snippet would only show an error). */
+function cannotRun() {
+  if (document.body.dataset.status !== 'invalid') return false;
+  actionStatus('These settings cannot run (see the message above the summary); change them first.');
+  return true;
 }
 
 // ---------------------------------------------------------------- drawing
@@ -406,11 +431,12 @@ function download(blob, name) {
 }
 
 function currentLink() {
-  return `${location.origin}${location.pathname}?${toQuery(cat, state)}`;
+  return `${location.origin}${location.pathname}?${toQuery(cat, state, mode)}`;
 }
 
 function buildActions() {
   $('copy-link').addEventListener('click', async () => {
+    if (cannotRun()) return;
     const link = currentLink();
     history.replaceState(null, '', link);
     const box = $('link-box');
@@ -444,8 +470,8 @@ function buildActions() {
     const r = text === null ? { errors: ['the file cannot be read, or is larger than 2 MB'] } : fromFile(cat, text);
     if (r.errors) {
       adopt(cat.defaultState());
-      showMessage(`The file “${f.name.slice(0, 80)}” could not be used, so the default scenario is shown:`, r.errors);
-      $('message').dataset.sticky = '1';
+      showMessage(`The file “${f.name.slice(0, 80)}” could not be used, so the default scenario is shown:`, r.errors, true);
+      actionStatus(`Could not open ${f.name.slice(0, 80)}.`);
       return;
     }
     hideMessage();
@@ -477,6 +503,7 @@ function buildEmbed() {
     $('embed-iframe').value = iframeSnippet(base, attrs, `${caption} (regsim, live)`);
   };
   opener.addEventListener('click', () => {
+    if (cannotRun()) return;
     diff.checked = mode === 'diff';
     status.textContent = '';
     render();
@@ -509,14 +536,20 @@ function adopt(s) {
   changed();
 }
 
+function setMode(m) {
+  mode = m;
+  document.body.dataset.mode = mode;
+  for (const r of document.querySelectorAll('input[name="mode"]')) r.checked = r.value === mode;
+}
+
 function buildModeToggle() {
   for (const r of document.querySelectorAll('input[name="mode"]')) {
     r.addEventListener('change', () => {
       if (!r.checked) return;
-      mode = r.value;
-      document.body.dataset.mode = mode;
+      setMode(r.value);
       for (const c of charts) c.ro.textContent = ' ';
       draw();
+      scheduleUrl();
     });
   }
 }
@@ -534,14 +567,15 @@ async function start() {
     showMessage('The model could not start:', [String(e?.message ?? e)]);
     return;
   }
+  $('summary').replaceChildren(el('p', {}, 'Running the first simulations…'));
   const q = fromQuery(cat, location.search);
   if (q.errors) {
     state = cat.defaultState();
-    showMessage('This link could not be used, so the default scenario is shown:', q.errors);
-    $('message').dataset.sticky = '1';
+    showMessage('This link could not be used, so the default scenario is shown:', q.errors, true);
     history.replaceState(null, '', `?${toQuery(cat, state)}`);
   } else {
     state = q.state ?? cat.defaultState();
+    if (q.view && VIEWS.includes(q.view)) setMode(q.view);
     if (!q.state) history.replaceState(null, '', `?${toQuery(cat, state)}`);
   }
   // Start the first run, then build the page while the workers compute.

@@ -1,7 +1,7 @@
 // The parameter table (paramSpecs() from the wasm module) turned into control models: how each
 // parameter is shown, typed and mapped onto a slider. Every parameter gets a control.
 
-import { fmtUsd, fmtNumber, fmtLogFlop, fmtInt, parseHuman } from './format.js';
+import { fmtUsd, fmtNumber, fmtLogFlop, fmtInt, parseHuman, decimalComma } from './format.js';
 
 /** The panel's groups, in order, and which spec groups they hold. */
 export const UI_GROUPS = [
@@ -175,6 +175,7 @@ export function parseValue(m, text) {
   const t = String(text).trim();
   if (m.optional && /^(none|off|∞|inf|infinite|no)$/i.test(t)) return { value: null };
   let x = parseHuman(t);
+  if (Number.isNaN(x) && decimalComma(t)) return { error: `“${t.slice(0, 40)}”: write decimals with a point (2.5, not 2,5); commas only separate thousands` };
   if (Number.isNaN(x)) return { error: `“${t.slice(0, 40)}” is not a number` };
   if (m.display === 'flop' && x > 1000) x = Math.log10(x);
   if (m.integer && !Number.isInteger(x)) return { error: `${m.label} takes a whole number` };

@@ -3,12 +3,16 @@
 // by the model's own validateScenario; on any problem the caller gets a list of messages.
 
 import { SHARED_PATHS, clone, getPath, setPath } from './params.js';
+import { parseHuman } from './format.js';
 
 /** Version of the link and file format (the scenario schema it was made for). */
 export const FORMAT_VERSION = 1;
 export const FILE_KIND = 'regsim-app-scenario';
 const MAX_QUERY = 8000;
 const MAX_FILE = 1_000_000;
+
+/** The chart views a link can name: both arms, or their paired difference. */
+export const VIEWS = ['levels', 'diff'];
 
 export const DEFAULT_BASELINE = 'none';
 export const DEFAULT_REFORM = 'sb1047';
@@ -118,8 +122,8 @@ function encodeValue(v) {
   return encodeURIComponent(String(v));
 }
 
-/** The query string (without "?") that reproduces the state. */
-export function toQuery(cat, state) {
+/** The query string (without "?") that reproduces the state, and the chart view unless it is the first. */
+export function toQuery(cat, state, view = VIEWS[0]) {
   const parts = [`v=${FORMAT_VERSION}`, `baseline=${encodeURIComponent(state.baseline)}`, `reform=${encodeURIComponent(state.reformBase)}`];
   const diff = diffFromPreset(cat, state);
   if (diff.length) parts.push(`set=${diff.map(([p, v]) => `${p}:${encodeValue(v)}`).join(',')}`);
@@ -127,6 +131,7 @@ export function toQuery(cat, state) {
   if (sim.start_year !== cat.defaults.simulation.start_year) parts.push(`start=${sim.start_year}`);
   if (sim.quarters !== cat.defaults.simulation.quarters) parts.push(`quarters=${sim.quarters}`);
   parts.push(`seed=${sim.seed}`, `reps=${sim.replicates}`);
+  if (view !== VIEWS[0]) parts.push(`view=${view}`);
   return parts.join('&');
 }
 
@@ -145,10 +150,13 @@ export function parseFor(spec, text, where) {
     throw new Error(`${where}: ${show} is not allowed; expected one of ${spec.kind.options.join(', ')}`);
   }
   if (kind === 'optional_number' && t === 'none') return null;
-  if (!/^[-+]?(\d+\.?\d*|\.\d+)(e[-+]?\d+)?$/i.test(t)) throw new Error(`${where}: ${show} is not a number`);
-  const x = Number(t);
+  // As typed into the app's boxes: 5e6, 5000000, 5M, $5M, 2%.
+  const x = /[\s,]/.test(t) ? NaN : parseHuman(t);
+  if (Number.isNaN(x)) throw new Error(`${where}: ${show} is not a number`);
   if (!Number.isFinite(x)) throw new Error(`${where}: ${show} is not a finite number`);
   if (kind === 'integer' && !Number.isSafeInteger(x)) throw new Error(`${where}: ${show} is not a whole number`);
+  // Compute thresholds are stored as log10 FLOP (26) but shown as FLOP (1e26): read either.
+  if (spec.unit === 'log10 FLOP' && x > 1000) return Math.log10(x);
   return x;
 }
 
@@ -181,7 +189,7 @@ export function fromQuery(cat, search) {
   const add = (message) => {
     if (!errors.includes(message)) errors.push(message);
   };
-  const known = new Set(['v', 'baseline', 'reform', 'set', 'seed', 'reps', 'quarters', 'start']);
+  const known = new Set(['v', 'baseline', 'reform', 'set', 'seed', 'reps', 'quarters', 'start', 'view']);
   for (const k of params.keys()) {
     if (!known.has(k)) add(`${JSON.stringify(k.slice(0, 40))} is not a setting this app knows (it knows ${[...known].join(', ')})`);
     else if (params.getAll(k).length > 1) add(`${k} appears more than once`);
@@ -194,14 +202,25 @@ export function fromQuery(cat, search) {
   for (const [k, name] of [['baseline', baseline], ['reform', reformBase]]) {
     if (!cat.hasPreset(name)) add(`${k}: ${JSON.stringify(name.slice(0, 40))} is not a preset; expected one of ${cat.names.join(', ')}`);
   }
-  if (errors.length) return { errors };
-  const reform = cat.preset(reformBase);
+  const view = params.get('view') ?? VIEWS[0];
+  if (!VIEWS.includes(view)) add(`view: ${JSON.stringify(view.slice(0, 40))} is not a view; expected ${VIEWS.join(' or ')}`);
+  // The rest is read whatever the presets, so that a link with several problems names them all
+  // (over the default reform when its preset is unknown).
+  const reform = cat.preset(cat.hasPreset(reformBase) ? reformBase : DEFAULT_REFORM);
   const set = params.get('set');
   if (set !== null && set !== '') {
     const seen = new Set();
+    let previous = '';
     for (const item of set.split(',')) {
+      const after = previous;
+      previous = item;
       if (item === '') {
         add('set: an empty item; items are separated by single commas, as in set=PATH:VALUE,PATH:VALUE');
+        continue;
+      }
+      // "compliance_fixed:5,000,000" splits at its commas: say so rather than "000 is not a parameter".
+      if (/^\d{3}$/.test(item) && /:[-+]?\d+$/.test(after)) {
+        add(`set: ${JSON.stringify(item)} follows ${JSON.stringify(after.slice(0, 60))}; commas separate items, so write numbers without thousands separators (5000000 or 5e6)`);
         continue;
       }
       const i = item.indexOf(':');
@@ -246,9 +265,10 @@ export function fromQuery(cat, search) {
   reform.simulation.quarters = number('quarters', 1, 200, 'a whole number', d.quarters);
   reform.simulation.start_year = number('start', 2000, 2100, 'a year', d.start_year);
   if (errors.length) return { errors };
-  const problems = cat.problems(reform);
+  // In a link an absent threshold is written "none", not JSON's null.
+  const problems = cat.problems(reform).map((line) => line.replace(/, or null for none$/, ', or none'));
   if (problems.length) return { errors: problems };
-  return { state: { baseline, reformBase, reform } };
+  return { state: { baseline, reformBase, reform }, view };
 }
 
 /** The scenario file: the baseline preset's name and the whole reform scenario. */
@@ -314,17 +334,19 @@ export function fromFile(cat, text) {
     reformBase = doc.reform_preset;
     body = doc.reform;
     if (!cat.hasPreset(baseline)) errors.push(`baseline: ${JSON.stringify(String(baseline).slice(0, 40))} is not a preset; expected one of ${cat.names.join(', ')}`);
+    if (!cat.hasPreset(reformBase)) errors.push(`reform_preset: ${JSON.stringify(String(reformBase).slice(0, 40))} is not a preset; expected one of ${cat.names.join(', ')}`);
   } else {
-    body = doc; // a bare scenario, e.g. from the CLI
+    // A bare scenario, e.g. from the CLI, is laid over the preset its label names (none without one).
+    body = doc;
+    const label = body.label;
+    const m = typeof label === 'string' ? /^custom \(based on (.*)\)$/.exec(label) : null;
+    reformBase = label === undefined ? DEFAULT_BASELINE : m ? m[1] : label;
+    if (!cat.hasPreset(reformBase)) {
+      errors.push(`label: ${JSON.stringify(String(label).slice(0, 60))} names no preset; a bare scenario is laid over the preset its label names: one of ${cat.names.join(', ')}, or “custom (based on NAME)”`);
+    }
   }
-  if (reformBase === undefined) {
-    const label = typeof body?.label === 'string' ? body.label : '';
-    const m = /^custom \(based on ([a-z0-9_]+)\)$/.exec(label);
-    reformBase = m ? m[1] : cat.hasPreset(label) ? label : DEFAULT_BASELINE;
-  }
-  if (!cat.hasPreset(reformBase)) errors.push(`reform_preset: ${JSON.stringify(String(reformBase).slice(0, 40))} is not a preset; expected one of ${cat.names.join(', ')}`);
-  if (errors.length) return { errors };
-  const reform = cat.preset(reformBase);
+  // The fields are checked whatever the presets, so that every problem is named at once.
+  const reform = cat.preset(cat.hasPreset(reformBase) ? reformBase : DEFAULT_BASELINE);
   overlayKnown(reform, body, '', errors);
   if (errors.length) return { errors };
   const problems = cat.problems(reform);

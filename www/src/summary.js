@@ -49,7 +49,8 @@ export function summarize(result, labels, same) {
   const year = quarter.slice(0, 4);
   const endOfYear = quarter.endsWith('Q4');
   const when = endOfYear ? `In ${year}` : `In ${quarterText(quarter)}`;
-  const yearly = result.quarters.length >= 4 && endOfYear ? `Across ${year}` : 'Across the last four quarters';
+  const n = result.quarters.length;
+  const yearly = n >= 4 ? (endOfYear ? `Across ${year}` : 'Across the last four quarters') : n === 1 ? `In ${quarterText(quarter)}` : `Across the ${n} quarters simulated`;
   const out = [];
 
   const h = r.hhi;
@@ -62,9 +63,9 @@ export function summarize(result, labels, same) {
     // differences (the reform's run minus the baseline's run with the same random numbers).
     const c = change(h.p50[i] - b.hhi.p50[i], fmtInt);
     s1 += c === 'about the same' ? `; about the same as with ${labels.baseline} (${fmtInt(b.hhi.p50[i])})` : `; ${c} than with ${labels.baseline} (${fmtInt(b.hhi.p50[i])})`;
-    s1 += clear(d.hhi, i)
-      ? `, and 90% of paired runs agree on the direction (${signed(d.hhi.p5[i], fmtInt)} to ${signed(d.hhi.p95[i], fmtInt)}).`
-      : `, though paired runs disagree on the direction (90% between ${signed(d.hhi.p5[i], fmtInt)} and ${signed(d.hhi.p95[i], fmtInt)}).`;
+    if (d.hhi.p5[i] === 0 && d.hhi.p95[i] === 0) s1 += ', and at least 90% of paired runs give exactly the same HHI.';
+    else if (clear(d.hhi, i)) s1 += `, and 90% of paired runs agree on the direction (${signed(d.hhi.p5[i], fmtInt)} to ${signed(d.hhi.p95[i], fmtInt)}).`;
+    else s1 += `, though paired runs disagree on the direction (90% between ${signed(d.hhi.p5[i], fmtInt)} and ${signed(d.hhi.p95[i], fmtInt)}).`;
     out.push(s1);
   }
 

@@ -23,7 +23,7 @@ test('every parameter has a labelled control', async ({ page }) => {
   await expect(page.locator('#params .param')).toHaveCount(n);
   // Each control has an accessible name (checked by role lookups on a sample of kinds).
   await expect(page.getByRole('slider', { name: 'Compute threshold', exact: true })).toHaveAttribute('aria-valuetext', '1e26 FLOP');
-  await expect(page.getByRole('slider', { name: 'Cost threshold', exact: true })).toHaveAttribute('aria-valuetext', '$100M $');
+  await expect(page.getByRole('slider', { name: 'Cost threshold', exact: true })).toHaveAttribute('aria-valuetext', '$100M');
   await expect(page.getByRole('combobox', { name: 'Liability standard' })).toHaveValue('negligence');
   await expect(page.getByRole('checkbox', { name: 'Derivative liability' })).toBeChecked();
 });
@@ -383,4 +383,99 @@ test('choosing "Custom" in the menu leads to the parameters', async ({ page }) =
   await expect(page.locator('#action-status')).toContainText('Change any control');
   await expect(page.locator('#group-coverage')).toHaveAttribute('open', '');
   await expect(page.locator('#reform')).toHaveValue('sb1047');
+});
+
+test('settings the model refuses: named as the panel names them, dimmed results, no link, and all clear once fixed', async ({ page }) => {
+  // After a bad link, whose message stays until dismissed or replaced.
+  await openApp(page, '?v=1&reps=abc');
+  await expect(page.locator('#message')).toContainText('This link could not be used');
+  await page.locator('#group-decision summary').click();
+  const box = page.getByRole('textbox', { name: /Shortest cadence, exact value/ });
+  await box.fill('30');
+  await box.press('Enter');
+  await expect(page.locator('body')).toHaveAttribute('data-status', 'invalid');
+  await expect(page.locator('#message')).toContainText('Shortest cadence (decision.cadence_min): 30 is not allowed');
+  await expect(page.locator('#charts')).toHaveClass(/stale/);
+  await expect(page.locator('#summary')).toHaveClass(/stale/);
+  await expect(page.locator('#status-text')).toContainText('Not run');
+  // Neither a link nor a snippet is handed out for settings that cannot run.
+  await page.getByRole('button', { name: 'Copy link' }).click();
+  await expect(page.locator('#action-status')).toContainText('cannot run');
+  await expect(page.locator('#link-box')).toBeHidden();
+  await page.getByRole('button', { name: 'Embed' }).click();
+  await expect(page.locator('#embed-dialog')).not.toBeVisible();
+  const before = await drawn(page);
+  await box.fill('2');
+  await box.press('Enter');
+  await waitRedraw(page, before);
+  await expect(page.locator('#message')).toBeHidden();
+  await expect(page.locator('#charts')).not.toHaveClass(/stale/);
+  await expect(page.locator('#summary')).not.toHaveClass(/stale/);
+});
+
+test('a link keeps the difference view', async ({ page, browser }) => {
+  await openApp(page);
+  await page.getByRole('radio', { name: /Difference/ }).check();
+  await expect.poll(() => new URL(page.url()).search).toContain('view=diff');
+  const fresh = await browser.newContext();
+  const page2 = await fresh.newPage();
+  expect(await openApp(page2, new URL(page.url()).search)).toEqual([]);
+  await expect(page2.locator('body')).toHaveAttribute('data-mode', 'diff');
+  await expect(page2.getByRole('radio', { name: /Difference/ })).toBeChecked();
+  await expect(page2.locator('#legend')).toContainText('SB 1047 as passed − No regulation');
+  await fresh.close();
+  await page.getByRole('radio', { name: /Baseline and reform/ }).check();
+  await expect.poll(() => new URL(page.url()).search).not.toContain('view=');
+});
+
+test('a link with several problems names them all, and reads values as the boxes do', async ({ page }) => {
+  await openApp(page, '?v=1&reps=abc&seed=xyz&foo=1&reform=nope&view=wide');
+  const message = page.locator('#message');
+  for (const line of ['"foo" is not a setting', 'reform: "nope" is not a preset', 'reps: "abc" is not allowed', 'seed: "xyz" is not allowed', 'view: "wide" is not a view']) {
+    await expect(message).toContainText(line);
+  }
+  // 5M and a threshold in FLOP are read as the boxes read them.
+  await openApp(page, '?v=1&reform=sb1047&set=regime.compliance_fixed:5M,regime.cover_log_flop:1e25');
+  await expect(message).toBeHidden();
+  expect(await page.evaluate(() => window.__regsim.state.reform.regime.compliance_fixed)).toBe(5e6);
+  expect(await page.evaluate(() => window.__regsim.state.reform.regime.cover_log_flop)).toBe(25);
+  // A thousands separator splits the list: said so. An absent threshold is "none" in a link.
+  await openApp(page, '?v=1&reform=sb1047&set=regime.compliance_fixed:5,000');
+  await expect(message).toContainText('write numbers without thousands separators');
+  await openApp(page, '?v=1&reform=sb1047&set=regime.cover_log_flop:99');
+  await expect(message).toContainText('or none');
+  await expect(message).not.toContainText('null');
+});
+
+test('a decimal comma is refused with a hint, not read as thousands', async ({ page }) => {
+  await openApp(page);
+  const box = page.getByRole('textbox', { name: /Compliance cost \(recurring\), exact value/ });
+  const was = await box.inputValue();
+  await box.fill('2,5M');
+  await box.press('Enter');
+  await expect(page.locator('#p-regime-compliance_fixed-err')).toContainText('write decimals with a point');
+  await expect(box).toHaveValue(was);
+  const before = await drawn(page);
+  await box.fill('2,500,000');
+  await box.press('Enter');
+  await waitRedraw(page, before);
+  expect(await page.evaluate(() => window.__regsim.state.reform.regime.compliance_fixed)).toBe(2.5e6);
+});
+
+test('a bare scenario file whose label names no preset is refused, and the status says so', async ({ page }, info) => {
+  await openApp(page);
+  const file = info.outputPath('typo-label.json');
+  await fs.writeFile(file, JSON.stringify({ label: 'sb1074', regime: { compliance_fixed: 5e6, nope: 1 } }));
+  await page.locator('#open-file').setInputFiles(file);
+  await expect(page.locator('#message')).toContainText('label: "sb1074" names no preset');
+  await expect(page.locator('#message')).toContainText('regime.nope: not a scenario field');
+  await expect(page.locator('#action-status')).toContainText('Could not open typo-label.json');
+});
+
+test('a one-quarter run gets a summary that fits it', async ({ page }) => {
+  expect(await openApp(page, '?v=1&quarters=1&seed=1&reps=4')).toEqual([]);
+  const summary = await summaryText(page);
+  expect(summary).toContain('at least 90% of paired runs give exactly the same HHI');
+  expect(summary).not.toContain('disagree');
+  expect(summary).not.toContain('last four quarters');
 });

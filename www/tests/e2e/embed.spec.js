@@ -169,7 +169,7 @@ test('setting an attribute from script updates the figure', async ({ page }) => 
   expect(Object.keys(r.series)).toEqual(['open_share_usage']);
   expect(r.scenario.set).toContain('regime.compliance_fixed=5000000');
   expect(r.scenario.set).toContain('regime.liability_rule=strict');
-  await expect(fig.getByRole('slider', { name: 'Compliance cost (recurring)' })).toHaveAttribute('aria-valuetext', '$5M $/quarter');
+  await expect(fig.getByRole('slider', { name: 'Compliance cost (recurring)' })).toHaveAttribute('aria-valuetext', '$5M per quarter');
 
   // The difference view is a new view of the same runs, and so is a new height.
   d = await drawCount(page, 0);
