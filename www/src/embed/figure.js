@@ -65,6 +65,7 @@ export function defineFigure(app) {
     #mode = 'levels';
     #seq = 0;
     #applied = 0; // counts #apply calls, so that a stale one stops after its await
+    #validKey = null; // scenarioKey of the last attributes the model accepted (no need to ask again)
     #status = 'loading';
     #errors = [];
     #draws = 0;
@@ -218,6 +219,8 @@ export function defineFigure(app) {
       const { reform } = scenariosOf(cat, stateOf(cat, r.options, local));
       const problems = formatProblems(await rt.pool.api('validateScenario', reform));
       if (problems.length) throw Object.assign(new Error(problems.join('\n')), { errors: problems });
+      // Without reader's values this was the attributes' own scenario: #apply need not ask again.
+      if (!local.size) this.#validKey = scenarioKey(r.options);
       this.#pendingParams = parsed;
       for (const [k, v] of Object.entries(attrs)) {
         if (v === null) this.removeAttribute(k);
@@ -304,21 +307,26 @@ export function defineFigure(app) {
       }
       // Values each allowed alone can still make a scenario the model refuses (cadence_min above
       // cadence_max): that is the attributes' fault too, so it is said before anything runs.
-      const applied = ++this.#applied;
-      const { reform } = scenariosOf(cat, stateOf(cat, r.options, new Map()));
-      let problems;
-      try {
-        problems = formatProblems(await rt.pool.api('validateScenario', reform));
-      } catch {
-        problems = []; // the run that follows reports a model that cannot answer
-      }
-      if (applied !== this.#applied || !this.#connected) return;
-      if (problems.length) {
-        invalid(problems.map((p) => `set: ${p}`));
-        return;
-      }
       const opts = r.options;
       const key = scenarioKey(opts);
+      if (key !== this.#validKey) {
+        const applied = ++this.#applied;
+        const { reform } = scenariosOf(cat, stateOf(cat, opts, new Map()));
+        let problems;
+        try {
+          problems = formatProblems(await rt.pool.api('validateScenario', reform));
+        } catch {
+          problems = null; // the run that follows reports a model that cannot answer
+        }
+        if (applied !== this.#applied || !this.#connected) return;
+        if (problems?.length) {
+          invalid(problems.map((p) => `set: ${p}`));
+          return;
+        }
+        if (problems) this.#validKey = key;
+      } else {
+        ++this.#applied; // an #apply still waiting for the model is stale now
+      }
       if (key !== this.#optsKey) this.#local.clear();
       this.#optsKey = key;
       this.#opts = opts;

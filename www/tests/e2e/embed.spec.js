@@ -737,3 +737,36 @@ test('the app’s Embed button gives both snippets for the current scenario, and
   await figuresIdle(page);
   expect(medians(await resultsOf(page, 0))).toEqual(app);
 });
+
+test('update() asks the model once to check a scenario, and the redraw does not ask again', async ({ page }) => {
+  // Count the checks the page sends to the figures' worker.
+  await page.addInitScript(() => {
+    window.__checks = 0;
+    const post = Worker.prototype.postMessage;
+    Worker.prototype.postMessage = function (msg, ...rest) {
+      if (msg?.type === 'api' && msg.fn === 'validateScenario') window.__checks += 1;
+      return post.call(this, msg, ...rest);
+    };
+  });
+  await openArticle(page);
+  const checks = () => page.evaluate(() => window.__checks);
+  // New attributes together with reader's values are checked twice: with the values, and alone,
+  // as the attributes must stand on their own (reset() goes back to them).
+  for (const [change, asked] of [
+    [{ params: { due_care: 0.8 } }, 1],
+    [{ options: { seed: 9 } }, 1],
+    [{ options: { seed: 11 }, params: { due_care: 0.7 } }, 2],
+  ]) {
+    const before = await checks();
+    const d = await drawCount(page, 0);
+    await page.evaluate((c) => document.querySelector('regsim-figure').update(c), change);
+    await waitDraw(page, 0, d);
+    expect(await checks(), JSON.stringify(change)).toBe(before + asked);
+  }
+  // Attributes changed from outside are still checked before anything runs.
+  const before = await checks();
+  const d = await drawCount(page, 0);
+  await page.evaluate(() => document.querySelector('regsim-figure').setAttribute('seed', '13'));
+  await waitDraw(page, 0, d);
+  expect(await checks()).toBe(before + 1);
+});
