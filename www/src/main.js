@@ -238,6 +238,7 @@ async function run(inputTs) {
   }
   if (!$('message').dataset.sticky) hideMessage();
   $('summary').classList.remove('stale');
+  if (document.body.dataset.status === 'invalid') $('status-text').textContent = '';
   const lab = labels();
   const same = state.baseline === state.reformBase && !isCustom(cat, state);
   document.body.dataset.status = 'running';

@@ -411,6 +411,7 @@ test('settings the model refuses: named as the panel names them, dimmed results,
   await expect(page.locator('#message')).toBeHidden();
   await expect(page.locator('#charts')).not.toHaveClass(/stale/);
   await expect(page.locator('#summary')).not.toHaveClass(/stale/);
+  await expect(page.locator('#status-text')).not.toContainText('Not run');
 });
 
 test('a link keeps the difference view', async ({ page, browser }) => {
