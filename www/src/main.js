@@ -226,7 +226,7 @@ async function run(inputTs) {
   const seq = ++runSeq;
   pendingInput = inputTs;
   const { baseline, reform, replicates } = runScenarios(cat, state);
-  const problems = cat.problems(reform).map(withLabel);
+  const problems = cat.problems(reform, { name: panelName });
   if (problems.length) {
     clearTimeout(progressTimer);
     $('progress').hidden = true;
@@ -285,11 +285,10 @@ async function run(inputTs) {
   });
 }
 
-/** "decision.cadence_min: …" → "Shortest cadence (decision.cadence_min): …", as the panel names it. */
-function withLabel(line) {
-  const m = /^([a-z_]+\.[a-z_.]+): /.exec(line);
-  const c = m && controls.get(m[1]);
-  return c ? `${c.model.label} (${line.slice(0, m[1].length)})${line.slice(m[1].length)}` : line;
+/** A field as the panel names it: "Shortest cadence (decision.cadence_min)". */
+function panelName(path) {
+  const c = controls.get(path);
+  return c ? `${c.model.label} (${path})` : path;
 }
 
 /** Whether the current settings cannot run (their link or snippet would only show an error). */

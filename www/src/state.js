@@ -43,9 +43,16 @@ export function catalogData(api) {
   };
 }
 
-/** The model's validation errors [{field, value, allowed}] as readable lines. */
-export function formatProblems(errs) {
-  return errs.map((e) => `${e.field}: ${e.value} is not allowed; expected ${e.allowed}`);
+/** What is allowed, for text where an absent threshold is written "none" (links, attributes), not JSON's null. */
+export const noneForNull = (allowed) => allowed.replace(/, or null for none$/, ', or none');
+
+/**
+ * The model's validation errors [{field, value, allowed}] as readable lines. `name` says a field
+ * as the reader knows it (the panel's label, say); `allowed` rewords what is allowed for where
+ * the value was written (a link writes an absent threshold as "none", not JSON's null).
+ */
+export function formatProblems(errs, { name = (f) => f, allowed = (a) => a } = {}) {
+  return errs.map((e) => `${name(e.field)}: ${e.value} is not allowed; expected ${allowed(e.allowed)}`);
 }
 
 /**
@@ -74,15 +81,15 @@ export class Catalog {
     return typeof name === 'string' && Object.prototype.hasOwnProperty.call(this.presets, name);
   }
 
-  /** Problems with a scenario object as readable lines; empty when valid. */
-  problems(scenario) {
+  /** Problems with a scenario object as readable lines (worded as `formatProblems`'s options say); empty when valid. */
+  problems(scenario, wording) {
     let errs;
     try {
       errs = this.api.validateScenario(scenario);
     } catch (e) {
       return [String(e?.message ?? e)];
     }
-    return formatProblems(errs);
+    return formatProblems(errs, wording);
   }
 
   /** A fresh default state. */
@@ -266,7 +273,7 @@ export function fromQuery(cat, search) {
   reform.simulation.start_year = number('start', 2000, 2100, 'a year', d.start_year);
   if (errors.length) return { errors };
   // In a link an absent threshold is written "none", not JSON's null.
-  const problems = cat.problems(reform).map((line) => line.replace(/, or null for none$/, ', or none'));
+  const problems = cat.problems(reform, { allowed: noneForNull });
   if (problems.length) return { errors: problems };
   return { state: { baseline, reformBase, reform }, view };
 }

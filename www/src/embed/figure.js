@@ -11,7 +11,7 @@ import { Chart, dataTables, fmtKind, readout } from '../charts.js';
 import { el, idOf, makeControl } from '../controls.js';
 import { quarterText } from '../format.js';
 import { controlModel, fallbackValue, getPath } from '../params.js';
-import { formatProblems, presetPhrase, presetTitle, toQuery } from '../state.js';
+import { formatProblems, noneForNull, presetPhrase, presetTitle, toQuery } from '../state.js';
 import { ATTRIBUTES, MAX_TEXT, SIMULATION_OPTIONS, SPECIAL_CONTROLS, parseParam, readOptions, resolveParam, scenariosOf, setText, show, stateOf } from './options.js';
 import { getRuntime } from './runtime.js';
 
@@ -314,7 +314,7 @@ export function defineFigure(app) {
         const { reform } = scenariosOf(cat, stateOf(cat, opts, new Map()));
         let problems;
         try {
-          problems = formatProblems(await rt.pool.api('validateScenario', reform));
+          problems = formatProblems(await rt.pool.api('validateScenario', reform), { allowed: noneForNull });
         } catch {
           problems = null; // the run that follows reports a model that cannot answer
         }
