@@ -343,7 +343,9 @@ test('reduced motion is respected', async ({ page }) => {
 });
 
 test('a large ensemble shows progress, and a newer request replaces a stale one', async ({ page }) => {
-  await openApp(page, '?v=1&baseline=none&reform=sb1047&seed=1&reps=256');
+  // Large enough that a reform's runs alone take well over the 300 ms before progress shows,
+  // on two cores (256 took about that long, so the bar sometimes never appeared).
+  await openApp(page, '?v=1&baseline=none&reform=sb1047&seed=1&reps=1024');
   // Switch preset twice in quick succession: only the last is drawn.
   const before = await drawn(page);
   const draws = Number(await page.locator('body').getAttribute('data-draws'));
@@ -354,7 +356,7 @@ test('a large ensemble shows progress, and a newer request replaces a stale one'
   await waitRedraw(page, before);
   expect(Number(await page.locator('body').getAttribute('data-draws'))).toBe(draws + 1);
   expect(await page.evaluate(() => window.__regsim.result.reform.scenario.label)).toBe('eu_gpai');
-  expect(await page.evaluate(() => window.__regsim.result.replicates)).toBe(256);
+  expect(await page.evaluate(() => window.__regsim.result.replicates)).toBe(1024);
   await expect(page.locator('#progress')).toBeHidden();
 });
 
