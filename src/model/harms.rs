@@ -11,7 +11,7 @@ use crate::fastmath;
 use super::regulation;
 use super::state::Mode;
 use super::Simulation;
-use crate::rng::{normal_cdf, normal_quantile, Purpose, QuarterStreams, Stream};
+use crate::rng::{normal_cdf, normal_quantile, Purpose, QuarterStreams};
 use crate::scenario::{Harms, LiabilityRule, Scenario};
 
 /// Incident hazard of a product per unit of share of use, before λ_0 and demand:
@@ -137,6 +137,8 @@ impl Simulation {
         let liability = regulation::liability_applies(&r);
         let penalties = regulation::penalties_fire(&r);
         let incident_streams = QuarterStreams::new(self.seed, Purpose::Incidents, self.t);
+        let severity_streams = QuarterStreams::new(self.seed, Purpose::Severity, self.t);
+        let court_streams = QuarterStreams::new(self.seed, Purpose::Court, self.t);
         for e in self.exposures() {
             let lambda = self.lambda0 * e.share * demand_factor * hazard(&h, e.mode, e.q, self.q0, e.safety);
             let n_body = incident_streams.stream(e.key, 0).poisson(lambda * (1.0 - sev.p_tail));
@@ -144,7 +146,7 @@ impl Simulation {
             self.totals.incidents += (n_body + n_tail) as f64;
             self.totals.harm += n_body as f64 * sev.body_mean;
             for i in 0..n_tail {
-                let u = Stream::new(self.seed, Purpose::Severity, self.t, e.key, i).uniform();
+                let u = severity_streams.stream(e.key, i).uniform();
                 let z = -normal_quantile(sev.p_tail * u);
                 let harm = fastmath::exp(sev.mu + sev.sigma * z);
                 self.totals.harm += harm;
@@ -155,7 +157,7 @@ impl Simulation {
                     continue;
                 }
                 let found_below = if r.liability_rule == LiabilityRule::Negligence || penalties {
-                    let observed = e.safety + h.court_noise * Stream::new(self.seed, Purpose::Court, self.t, e.key, i).normal();
+                    let observed = e.safety + h.court_noise * court_streams.stream(e.key, i).normal();
                     observed < r.due_care
                 } else {
                     false

@@ -125,6 +125,9 @@ export function parseHuman(text) {
   return Number(s) * mult;
 }
 
+/** What to say when a list item is the tail of a number written with thousands separators. */
+export const thousandsHint = (separators = 'commas') => `${separators} separate items, so write numbers without thousands separators (5000000 or 5e6)`;
+
 /** Whether every comma in a typed number separates groups of three digits, as in 1,000,000.5. */
 function thousandsOnly(text) {
   return /^[^\d,]*\d{1,3}(,\d{3})+(\.\d*)?[^\d,]*$/.test(text.trim());

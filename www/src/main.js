@@ -5,7 +5,7 @@ import './style.css';
 import 'uplot/dist/uPlot.min.css';
 import init, * as api from '../pkg/regsim.js';
 import wasmUrl from '../pkg/regsim_bg.wasm?url';
-import { Catalog, VIEWS, diffFromPreset, presetPhrase, presetTitle, fromFile, fromQuery, isCustom, runScenarios, toFile, toQuery } from './state.js';
+import { Catalog, diffFromPreset, presetPhrase, presetTitle, fromFile, fromQuery, isCustom, runScenarios, toFile, toQuery } from './state.js';
 import { SHARED_PATHS, UI_GROUPS, clone, controlModel, fallbackValue, getPath, setPath } from './params.js';
 import { el, idOf, makeControl } from './controls.js';
 import { CHARTS, Chart, chartCsv, chartPng, dataTables, palette, quarterText, readout } from './charts.js';
@@ -222,14 +222,19 @@ function setStatus(kind, text) {
 
 let progressTimer = null;
 
+/** Hide the progress bar, and cancel its showing if it has not appeared yet. */
+function stopProgress() {
+  clearTimeout(progressTimer);
+  $('progress').hidden = true;
+}
+
 async function run(inputTs) {
   const seq = ++runSeq;
   pendingInput = inputTs;
   const { baseline, reform, replicates } = runScenarios(cat, state);
   const problems = cat.problems(reform, { name: panelName });
   if (problems.length) {
-    clearTimeout(progressTimer);
-    $('progress').hidden = true;
+    stopProgress();
     setStatus('invalid', 'Not run: the charts and summary still show the last settings that could run.');
     $('charts').classList.add('stale');
     $('summary').classList.add('stale');
@@ -259,15 +264,13 @@ async function run(inputTs) {
     });
   } catch (e) {
     if (seq !== runSeq) return;
-    clearTimeout(progressTimer);
-    progress.hidden = true;
+    stopProgress();
     setStatus('error', '');
     showMessage('The simulation failed:', [String(e.message ?? e)]);
     return;
   }
   if (res === null || seq !== runSeq) return; // superseded
-  clearTimeout(progressTimer);
-  progress.hidden = true;
+  stopProgress();
   $('charts').classList.remove('stale');
   result = res.result;
   resultLabels = lab;
@@ -575,7 +578,7 @@ async function start() {
     history.replaceState(null, '', `?${toQuery(cat, state)}`);
   } else {
     state = q.state ?? cat.defaultState();
-    if (q.view && VIEWS.includes(q.view)) setMode(q.view);
+    if (q.view) setMode(q.view);
     if (!q.state) history.replaceState(null, '', `?${toQuery(cat, state)}`);
   }
   // Start the first run, then build the page while the workers compute.

@@ -170,14 +170,25 @@ export function formatValue(m, v) {
   }
 }
 
+/**
+ * A number as the value boxes read it, without range checks: 5e6, 5M, $5M, 2%, and a compute
+ * threshold in FLOP (1e26) or as its log10 (26). {value} or {error}.
+ */
+export function readNumber(m, text) {
+  const t = String(text).trim();
+  const x = parseHuman(t);
+  if (Number.isNaN(x) && decimalComma(t)) return { error: `“${t.slice(0, 40)}”: write decimals with a point (2.5, not 2,5); commas only separate thousands` };
+  if (Number.isNaN(x)) return { error: `“${t.slice(0, 40)}” is not a number` };
+  return { value: m.display === 'flop' && x > 1000 ? Math.log10(x) : x };
+}
+
 /** Parse what a person typed into the value box; {value} or {error}. */
 export function parseValue(m, text) {
   const t = String(text).trim();
   if (m.optional && /^(none|off|∞|inf|infinite|no)$/i.test(t)) return { value: null };
-  let x = parseHuman(t);
-  if (Number.isNaN(x) && decimalComma(t)) return { error: `“${t.slice(0, 40)}”: write decimals with a point (2.5, not 2,5); commas only separate thousands` };
-  if (Number.isNaN(x)) return { error: `“${t.slice(0, 40)}” is not a number` };
-  if (m.display === 'flop' && x > 1000) x = Math.log10(x);
+  const n = readNumber(m, t);
+  if (n.error) return n;
+  const x = n.value;
   if (m.integer && !Number.isInteger(x)) return { error: `${m.label} takes a whole number` };
   if (x < m.min || x > m.max) {
     const f = (v) => formatValue(m, v);

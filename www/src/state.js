@@ -2,8 +2,8 @@
 // query and the scenario file. Everything read from outside is checked field by field and then
 // by the model's own validateScenario; on any problem the caller gets a list of messages.
 
-import { SHARED_PATHS, clone, getPath, setPath } from './params.js';
-import { parseHuman } from './format.js';
+import { SHARED_PATHS, clone, controlModel, getPath, readNumber, setPath } from './params.js';
+import { thousandsHint } from './format.js';
 
 /** Version of the link and file format (the scenario schema it was made for). */
 export const FORMAT_VERSION = 1;
@@ -157,13 +157,12 @@ export function parseFor(spec, text, where) {
     throw new Error(`${where}: ${show} is not allowed; expected one of ${spec.kind.options.join(', ')}`);
   }
   if (kind === 'optional_number' && t === 'none') return null;
-  // As typed into the app's boxes: 5e6, 5000000, 5M, $5M, 2%.
-  const x = /[\s,]/.test(t) ? NaN : parseHuman(t);
-  if (Number.isNaN(x)) throw new Error(`${where}: ${show} is not a number`);
+  // As the app's value boxes read it (5M, 1e26 FLOP); the model checks the range.
+  const n = readNumber(controlModel(spec, []), t);
+  if (n.error) throw new Error(`${where}: ${n.error}`);
+  const x = n.value;
   if (!Number.isFinite(x)) throw new Error(`${where}: ${show} is not a finite number`);
   if (kind === 'integer' && !Number.isSafeInteger(x)) throw new Error(`${where}: ${show} is not a whole number`);
-  // Compute thresholds are stored as log10 FLOP (26) but shown as FLOP (1e26): read either.
-  if (spec.unit === 'log10 FLOP' && x > 1000) return Math.log10(x);
   return x;
 }
 
@@ -227,7 +226,7 @@ export function fromQuery(cat, search) {
       }
       // "compliance_fixed:5,000,000" splits at its commas: say so rather than "000 is not a parameter".
       if (/^\d{3}$/.test(item) && /:[-+]?\d+$/.test(after)) {
-        add(`set: ${JSON.stringify(item)} follows ${JSON.stringify(after.slice(0, 60))}; commas separate items, so write numbers without thousands separators (5000000 or 5e6)`);
+        add(`set: ${JSON.stringify(item)} follows ${JSON.stringify(after.slice(0, 60))}; ${thousandsHint()}`);
         continue;
       }
       const i = item.indexOf(':');

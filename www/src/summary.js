@@ -28,6 +28,13 @@ function yearMean(band) {
   return s;
 }
 
+/** How the summary names the quarters `yearMean` adds up: the last four, or all of a short run. */
+function lastYearPhrase(n, quarter) {
+  if (n === 1) return `In ${quarterText(quarter)}`;
+  if (n < 4) return `Across the ${n} quarters simulated`;
+  return quarter.endsWith('Q4') ? `Across ${quarter.slice(0, 4)}` : 'Across the last four quarters';
+}
+
 function concentration(h) {
   if (h > 1800) return 'highly concentrated by the 2023 Merger Guidelines (above 1,800)';
   if (h >= 1000) return 'moderately concentrated by the 2023 Merger Guidelines (1,000 to 1,800)';
@@ -49,8 +56,7 @@ export function summarize(result, labels, same) {
   const year = quarter.slice(0, 4);
   const endOfYear = quarter.endsWith('Q4');
   const when = endOfYear ? `In ${year}` : `In ${quarterText(quarter)}`;
-  const n = result.quarters.length;
-  const yearly = n >= 4 ? (endOfYear ? `Across ${year}` : 'Across the last four quarters') : n === 1 ? `In ${quarterText(quarter)}` : `Across the ${n} quarters simulated`;
+  const yearly = lastYearPhrase(result.quarters.length, quarter);
   const out = [];
 
   const h = r.hhi;

@@ -2,6 +2,7 @@
 // problem reported as one line naming the attribute, the value and what is allowed.
 
 import { CHARTS } from '../charts.js';
+import { thousandsHint } from '../format.js';
 import { SHARED_PATHS, clone, controlModel, getPath, setPath } from '../params.js';
 import { DEFAULT_BASELINE, DEFAULT_REFORM, diffFromPreset, isCustom, runScenarios } from '../state.js';
 
@@ -191,7 +192,7 @@ export function readOptions(cat, get, appDefault) {
       const i = item.indexOf('=');
       if (i < 0) {
         // "compliance_fixed=5,000,000" splits at its commas: say so rather than "000 has no value".
-        const grouping = /^\d{3}$/.test(item) ? '; commas and semicolons separate items, so write numbers without thousands separators (5000000 or 5e6)' : '; write name=value, e.g. compliance_fixed=5e6';
+        const grouping = /^\d{3}$/.test(item) ? `; ${thousandsHint('commas and semicolons')}` : '; write name=value, e.g. compliance_fixed=5e6';
         add(`set: ${show(item)} has no value${grouping}`);
         continue;
       }
@@ -202,8 +203,7 @@ export function readOptions(cat, get, appDefault) {
         continue;
       }
       if (SHARED_PATHS.includes(r.path)) {
-        const attr = Object.keys(SIMULATION).find((k) => SIMULATION[k].path === r.path);
-        add(`set: ${r.path} has its own attribute: write ${attr}="…"`);
+        add(`set: ${r.path} has its own attribute: write ${SIMULATION_OPTIONS[r.path]}="…"`);
         continue;
       }
       if (seen.has(r.path)) {
