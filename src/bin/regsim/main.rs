@@ -13,7 +13,11 @@ fn main() {
 }
 
 #[cfg(not(target_arch = "wasm32"))]
+mod analysis_cmd;
+
+#[cfg(not(target_arch = "wasm32"))]
 mod cli {
+    use crate::analysis_cmd;
     use clap::{Args, Parser, Subcommand, ValueEnum};
     use indicatif::{ProgressBar, ProgressStyle};
     use regsim::scenario::{self, Scenario, ScenarioError, MAX_QUARTERS, MAX_REPLICATES};
@@ -52,16 +56,25 @@ mod cli {
             #[command(flatten)]
             common: Common,
         },
-        /// Join the parts of a sharded run or comparison (`--shard I/K --format runs`) into the
-        /// result one machine would have produced.
+        /// Join the parts of a sharded run or comparison (`--shard I/K --format runs`), or of a
+        /// sharded sweep, into the result one machine would have produced.
         Merge {
             /// The parts' files.
-            #[arg(required = true, value_name = "PART.json")]
+            #[arg(required = true, value_name = "PART")]
             parts: Vec<PathBuf>,
-            /// Output format.
+            /// Output format (runs and comparisons; a sweep keeps its parts' format).
             #[arg(long, value_enum, default_value_t = MergeFormat::Json)]
             format: MergeFormat,
+            /// Write to FILE instead of standard output (sweeps).
+            #[arg(long, value_name = "FILE")]
+            out: Option<PathBuf>,
         },
+        /// Run an experiment: a design (factorial, Latin hypercube, Sobol', Morris) over scenario
+        /// fields, with chosen summaries of every run, streamed as CSV or JSON Lines.
+        Sweep(analysis_cmd::SweepArgs),
+        /// Write an experiment's design matrix for SALib (problem.json, design.txt) and pandas or
+        /// EMA Workbench (design.csv).
+        Design(analysis_cmd::DesignArgs),
         /// Measure the calibration targets (MODEL.md §6.1) on the baseline and print them as a
         /// Markdown table; exit code 1 when one is not met.
         Calibrate {
@@ -279,7 +292,13 @@ mod cli {
                 }
                 emit_merged(shards::Merged::Comparison(ensemble::comparison(&b, &r, reps, runs_b, runs_r)), common.format)
             }
-            Command::Merge { parts, format } => {
+            Command::Sweep(args) => analysis_cmd::sweep(args, default_threads()).map_err(|(c, m)| Failure(c, m)),
+            Command::Design(args) => analysis_cmd::design(args).map_err(|(c, m)| Failure(c, m)),
+            Command::Merge { parts, out, .. } if analysis_cmd::is_sweep_part(&parts[0]) => analysis_cmd::merge(&parts, out.as_deref()).map_err(|(c, m)| Failure(c, m)),
+            Command::Merge { parts, format, out } => {
+                if out.is_some() {
+                    return Err(Failure(2, "merge: --out is for sweep parts; runs and comparisons go to standard output".into()));
+                }
                 let format = if format == MergeFormat::Csv { Format::Csv } else { Format::Json };
                 let mut read = Vec::new();
                 for path in &parts {
@@ -340,7 +359,7 @@ mod cli {
     /// Run replicates on every core, with a progress bar on standard error when it is a terminal
     /// (`own_bar` > 0 makes a bar of that length; otherwise `shared` is advanced).
     fn run_with_bar(s: &Scenario, indices: &[u32], threads: Option<u32>, own_bar: u64, shared: &Option<ProgressBar>) -> Result<Vec<regsim::metrics::RunMetrics>, Failure> {
-        let threads = threads.map_or_else(|| std::thread::available_parallelism().map_or(1, |n| n.get()), |n| n as usize);
+        let threads = threads.map_or_else(default_threads, |n| n as usize);
         let own = (own_bar > 0).then(|| progress_bar(own_bar));
         let bar = own.as_ref().or(shared.as_ref());
         let tick = || {
@@ -353,6 +372,11 @@ mod cli {
             b.finish_and_clear();
         }
         Ok(runs)
+    }
+
+    /// Every core.
+    fn default_threads() -> usize {
+        std::thread::available_parallelism().map_or(1, |n| n.get())
     }
 
     /// Preset, then the scenario file, then --set (both arms), then arm-specific sets, then the
