@@ -138,9 +138,15 @@ pub fn check(s: &Scenario, replicates: u32) -> Result<(), ScenarioError> {
     if errors.is_empty() { Ok(()) } else { Err(ScenarioError(errors)) }
 }
 
-/// Run replicate `index` of a scenario (assumed valid).
+/// Run replicate `index` of a scenario (assumed valid). With parameter uncertainty, the replicate
+/// runs accepted set `index` mod n of the calibration ([`crate::calibration::with_set`]).
 pub fn run_replicate(s: &Scenario, index: u32) -> RunMetrics {
-    Simulation::new(s, replicate_seed(s.simulation.seed, index as u64)).run()
+    let seed = replicate_seed(s.simulation.seed, index as u64);
+    if s.simulation.uncertainty {
+        Simulation::new(&crate::calibration::with_set(s, index), seed).run()
+    } else {
+        Simulation::new(s, seed).run()
+    }
 }
 
 /// Run `replicates` replicates of a scenario on this thread.

@@ -36,6 +36,7 @@
 #![allow(clippy::needless_range_loop)]
 
 pub mod analysis;
+pub mod calibration;
 pub mod ensemble;
 pub mod fastmath;
 pub mod metrics;

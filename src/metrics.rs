@@ -37,6 +37,9 @@ metrics! {
     FrontierCapability => "frontier_capability", "Best capability among alive developers' current models, log10 effective FLOP";
     OpenFrontierCapability => "open_frontier_capability", "Best open-weights capability ever released, log10 effective FLOP";
     OpenLagQuarters => "open_lag_quarters", "Quarters since the frontier first reached today's open frontier";
+    OutsideShareUsage => "outside_share_usage", "Share of use on products of developers outside the regime's jurisdiction (their derivatives included), 0–1";
+    OutsideShareOpenUsage => "outside_share_open_usage", "Share of open use (open weights and derivatives) on models of developers outside, 0–1 (missing when there is no open use)";
+    OpenFrontierOutside => "open_frontier_outside", "1 when the best open model was made by a developer outside, else 0 (its mean over runs: how often)";
     Incidents => "incidents", "Incidents in the quarter";
     HarmUsd => "harm_usd", "Harm from incidents in the quarter, $";
     CriticalHarms => "critical_harms", "Incidents with harm at or above the critical threshold ($500M by default)";

@@ -8,6 +8,10 @@
 
 pub mod design;
 pub mod experiment;
+#[cfg(not(target_arch = "wasm32"))]
+pub mod history;
+pub mod results;
+pub mod sensitivity;
 pub mod summary;
 #[cfg(not(target_arch = "wasm32"))]
 pub mod sweep;

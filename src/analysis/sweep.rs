@@ -306,8 +306,9 @@ pub fn run_points(e: &Experiment, start: usize, end: usize, threads: usize, writ
 
 /// Join the parts of a sharded sweep (each with its sidecar) into one file: the header once, then
 /// every part's rows in shard order. Refuses parts of different experiments, missing or repeated
-/// shards, and parts that are not complete.
-pub fn merge(parts: &[PathBuf], out: &mut dyn Write) -> Result<(), String> {
+/// shards, and parts that are not complete. Returns the sidecar of the whole sweep (what one process
+/// would have written next to its output).
+pub fn merge(parts: &[PathBuf], out: &mut dyn Write) -> Result<Value, String> {
     let mut metas = Vec::new();
     for p in parts {
         let text = std::fs::read_to_string(meta_path(p)).map_err(|e| format!("merge: cannot read {} (the sidecar of {}): {e}", meta_path(p).display(), p.display()))?;
@@ -349,7 +350,10 @@ pub fn merge(parts: &[PathBuf], out: &mut dyn Write) -> Result<(), String> {
             return Err(format!("merge: {} has {lines} lines, a complete shard has {expected}: run its shard again (it resumes) before merging", p.display()));
         }
     }
-    Ok(())
+    let mut whole = first.clone();
+    whole["shard"] = Value::Null;
+    whole["points"] = json!([0, first.get("total_points").cloned().unwrap_or(Value::Null)]);
+    Ok(whole)
 }
 
 #[cfg(test)]

@@ -7,6 +7,8 @@ use super::Simulation;
 
 impl Simulation {
     /// Revenue and API serving cost of every developer in the cleared market, in one pass.
+    /// Developers outside also book their home revenue: `firms.home_revenue_share` of the
+    /// quarter's market spend, split among those alive.
     fn developer_revenues(&self) -> Vec<(f64, f64)> {
         let m = &self.s.market;
         let mut out = vec![(0.0, 0.0); self.devs.len()];
@@ -25,7 +27,12 @@ impl Simulation {
                 Mode::Closed => {}
             }
         }
+        let outside_alive = self.devs.iter().filter(|d| d.alive && d.outside).count();
+        let home = if outside_alive > 0 { self.s.firms.home_revenue_share * self.market.demand / outside_alive as f64 } else { 0.0 };
         for (i, dev) in self.devs.iter().enumerate() {
+            if dev.alive && dev.outside {
+                out[i].0 += home;
+            }
             let complement = self.archetype(dev.archetype).complement;
             if complement > 0.0 && dev.alive {
                 if let Some(c) = dev.current {
@@ -52,6 +59,8 @@ impl Simulation {
         let model = &self.models[c];
         let ds = self.rules.demand_system();
         let mut x = [0.0; super::market::SEGMENTS];
+        // As a home-made API product at full adoption: internal use is not sold, so neither
+        // trust penalties nor adoption apply.
         for (g, xg) in x.iter_mut().enumerate() {
             *xg = fastmath::exp(ds.utility(g, model.q(), self.market.q_ref, model.brand, Mode::Api));
         }
@@ -80,7 +89,7 @@ impl Simulation {
             let mut openness = 0.0;
             if let Some(c) = self.devs[i].current {
                 let m = &self.models[c];
-                duty = regulation::recurring_duty(&self.s.regime, m.covered, m.mode, m.log_flop, self.devs[i].yearly_revenue());
+                duty = regulation::recurring_duty(&self.s.regime, m.reach, m.covered, m.mode, m.log_flop, self.devs[i].yearly_revenue());
                 if m.mode == Mode::Open {
                     openness = f.open_reputation * m.cost / 4.0 + f.open_talent * a.fixed_cost;
                 }

@@ -10,7 +10,7 @@ use crate::fastmath;
 use super::harms;
 use super::market::{DemandSystem, SEGMENTS};
 use super::regulation;
-use super::state::Mode;
+use super::state::{Mode, Reach};
 use crate::rng::normal_cdf;
 use crate::scenario::{LiabilityRule, Scenario};
 
@@ -76,6 +76,11 @@ pub struct FirmView {
     pub derivative_pull: f64,
     /// Complement value κ_c.
     pub complement: f64,
+    /// Based outside the regime's jurisdiction.
+    pub outside: bool,
+    /// Factor on its nest value per mode: e^{ξ_outside_api} for the API of a developer outside,
+    /// else 1.
+    pub mode_penalty: [f64; 3],
     /// Fixed cost per quarter ($).
     pub fixed_cost: f64,
     /// The nest of its current model if that model would leave the market when replaced (API),
@@ -104,6 +109,10 @@ pub struct Candidate {
     pub covered: bool,
     /// A new training run (development, safety and release costs are due).
     pub new: bool,
+    /// How the regime reaches it.
+    pub reach: Reach,
+    /// Quarters it has already been on the market in this mode (0 for a new or widened one).
+    pub age: i64,
 }
 
 /// The value of an option with its best safety effort.
@@ -142,6 +151,8 @@ pub struct DecisionRules {
     capability_elasticity: f64,
     /// 10^{−γ × level step}.
     hazard_level_ratio: f64,
+    /// r(h) of a product new to the market, per mode and horizon quarter (adoption).
+    ramp_new: [[f64; MAX_HORIZON]; 3],
 }
 
 /// Rivals' nest values per segment × horizon quarter (index g·H + h) and their price index per
@@ -149,6 +160,9 @@ pub struct DecisionRules {
 #[derive(Clone, Debug)]
 pub struct Rivals {
     value: [f64; SEGMENTS * MAX_HORIZON],
+    /// `value` / r(h) per mode that ramps (API, Open): what a new product of that mode faces
+    /// while its use ramps up (a/(a r + R) = a/(a + R/r)).
+    ramped: [[f64; SEGMENTS * MAX_HORIZON]; 2],
     price_index: [f64; SEGMENTS],
 }
 
@@ -186,7 +200,13 @@ impl DecisionRules {
     pub fn new(s: &Scenario) -> Self {
         let r = &s.regime;
         let h = &s.harms;
-        let ds = DemandSystem::new(&s.market);
+        let ds = DemandSystem::new(&s.market, s.regime.market_share);
+        let mut ramp_new = [[1.0; MAX_HORIZON]; 3];
+        for mode in Mode::ALL {
+            for (h, r) in ramp_new[mode.index()].iter_mut().enumerate() {
+                *r = fastmath::exp(ds.ramp(mode, h as i64));
+            }
+        }
         let found_below = SAFETY_LEVELS.map(|e| found_below_due_care(e, r.due_care, h.court_noise));
         let pays = found_below.map(|b| pays_given(r.liability_rule, b));
         let mu = fastmath::ln(h.severity_median);
@@ -224,6 +244,7 @@ impl DecisionRules {
             sigma,
             p_actionable,
             derivative_ratio,
+            ramp_new,
         }
     }
 
@@ -287,7 +308,7 @@ impl DecisionRules {
         let ds = &self.ds;
         let mut x = [0.0; SEGMENTS];
         for (g, xg) in x.iter_mut().enumerate() {
-            *xg = fastmath::exp(ds.utility(g, c.q, ctx.q_ref, firm.brand, c.mode));
+            *xg = fastmath::exp(ds.utility(g, c.q, ctx.q_ref, firm.brand, c.mode)) * firm.mode_penalty[c.mode.index()];
         }
         let hazard = self.hazard_factor(ctx, c.q);
         let lead = c.q - ctx.q_open_frontier;
@@ -366,12 +387,48 @@ impl DecisionRules {
                 rival_pw[g] -= pw[g];
             }
         }
-        let mut out = Rivals { value: [0.0; SEGMENTS * MAX_HORIZON], price_index: [0.0; SEGMENTS] };
+        let mut out = Rivals { value: [0.0; SEGMENTS * MAX_HORIZON], ramped: [[0.0; SEGMENTS * MAX_HORIZON]; 2], price_index: [0.0; SEGMENTS] };
         for g in 0..SEGMENTS {
             let r = rival[g].max(1e-300);
             out.price_index[g] = if rival_pw[g] > 0.0 { rival_pw[g] / r } else { self.ds.price[Mode::Api.index()] };
             for (h, gr) in ctx.growth[g].iter().enumerate() {
                 out.value[g * self.horizon + h] = r * gr;
+            }
+        }
+        for (k, mode) in [Mode::Api, Mode::Open].into_iter().enumerate() {
+            if self.ds.ramps(mode) {
+                let ramp = &self.ramp_new[mode.index()];
+                for g in 0..SEGMENTS {
+                    for h in 0..self.horizon {
+                        out.ramped[k][g * self.horizon + h] = out.value[g * self.horizon + h] / ramp[h];
+                    }
+                }
+            }
+        }
+        out
+    }
+
+    /// The rivals a candidate faces over the horizon with its own adoption folded in, when they
+    /// are already worked out: `value` for modes that do not ramp, the precomputed array for a
+    /// new product; `None` for a product already some quarters on the market (see
+    /// [`Self::rivals_at_age`]).
+    fn rivals_for<'a>(&self, rivals: &'a Rivals, mode: Mode, age: i64) -> Option<&'a [f64; SEGMENTS * MAX_HORIZON]> {
+        if mode == Mode::Closed || !self.ds.ramps(mode) {
+            Some(&rivals.value)
+        } else if age == 0 {
+            Some(&rivals.ramped[usize::from(mode == Mode::Open)])
+        } else {
+            None
+        }
+    }
+
+    /// `value` / r(age + h): the rivals of a product `age` quarters on the market.
+    fn rivals_at_age(&self, rivals: &Rivals, mode: Mode, age: i64) -> [f64; SEGMENTS * MAX_HORIZON] {
+        let mut out = [0.0; SEGMENTS * MAX_HORIZON];
+        for h in 0..self.horizon {
+            let r = fastmath::exp(self.ds.ramp(mode, age + h as i64));
+            for g in 0..SEGMENTS {
+                out[g * self.horizon + h] = rivals.value[g * self.horizon + h] / r;
             }
         }
         out
@@ -386,13 +443,21 @@ impl DecisionRules {
         let hz = self.horizon;
         let liable = self.liability && c.covered;
         let x = terms.x;
+        let aged;
+        let faced = match self.rivals_for(rivals, c.mode, c.age) {
+            Some(r) => r,
+            None => {
+                aged = self.rivals_at_age(rivals, c.mode, c.age);
+                &aged
+            }
+        };
         let (mut revenue, mut complement, mut exp_own, mut exp_der) = (0.0, 0.0, 0.0, 0.0);
         match c.mode {
             Mode::Api => {
                 // Own nest share s = x/(x + r); spend share p s/(p s + p̄ (1 − s)) = p x/(p x + p̄ r).
                 let p = ds.price[Mode::Api.index()];
                 for g in 0..SEGMENTS {
-                    let (w, r) = (&ctx.spend_weight[g * hz..(g + 1) * hz], &rivals.value[g * hz..(g + 1) * hz]);
+                    let (w, r) = (&ctx.spend_weight[g * hz..(g + 1) * hz], &faced[g * hz..(g + 1) * hz]);
                     revenue += weighted_shares(w, r, p * x[g], rivals.price_index[g]);
                     if liable {
                         exp_own += weighted_shares(&ctx.exposure_weight[g * hz..(g + 1) * hz], r, x[g], 1.0);
@@ -409,11 +474,11 @@ impl DecisionRules {
                     Some(sp) => {
                         spilled = [0.0; SEGMENTS * MAX_HORIZON];
                         for i in 0..SEGMENTS * hz {
-                            spilled[i] = rivals.value[i] * sp[i];
+                            spilled[i] = faced[i] * sp[i];
                         }
                         &spilled
                     }
-                    None => &rivals.value,
+                    None => &faced[..],
                 };
                 for g in 0..SEGMENTS {
                     let xf = x[g] * family[g];
@@ -446,11 +511,13 @@ impl DecisionRules {
             }
         }
         let disc_sum = ctx.disc_sum;
-        let mut base = revenue + complement;
+        // A developer outside that stays out of the regime's market sells in the rest of it.
+        let presence = if c.reach == Reach::StaysOut { 1.0 - s.regime.market_share } else { 1.0 };
+        let mut base = presence * (revenue + complement);
         if c.mode == Mode::Open {
             base += disc_sum * (f.open_reputation * c.cost / 4.0 + f.open_talent * firm.fixed_cost);
         }
-        base -= disc_sum * regulation::recurring_duty(&s.regime, c.covered, c.mode, c.log_flop, firm.yearly_revenue);
+        base -= disc_sum * regulation::recurring_duty(&s.regime, c.reach, c.covered, c.mode, c.log_flop, firm.yearly_revenue);
         if c.new {
             base -= f.dev_cost_multiple * c.cost;
             if c.covered {
@@ -471,7 +538,9 @@ impl DecisionRules {
             debug_assert!(firm.capped_harm.is_some(), "a covered option of a firm whose capped harm was not worked out");
             let harm = firm.capped_harm.unwrap_or(0.0);
             let pen = regulation::penalty(&s.regime, c.cost, firm.yearly_revenue, firm.violations).min((cap - harm).max(0.0));
-            (scale * exp_own * misuse, scale * der, harm, pen)
+            // Developers outside pay only what is collected from them.
+            let enforced = regulation::enforcement(&s.regime, c.reach);
+            (scale * exp_own * misuse, scale * der, harm * enforced, pen * enforced)
         } else {
             (0.0, 0.0, 0.0, 0.0)
         };

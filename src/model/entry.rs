@@ -102,7 +102,9 @@ impl Simulation {
             capital -= c;
             self.totals.compliance += c;
         }
-        self.derivs.push(Derivative { id, base, spend, uplift, capital, reclassified, alive: true });
+        // An initial derivative has been on the market since its base came out (or a quarter).
+        let entered = if quarter < 0 { quarter.min(self.models[base].released) } else { quarter };
+        self.derivs.push(Derivative { id, base, spend, uplift, capital, reclassified, entered, alive: true });
         true
     }
 
@@ -114,7 +116,7 @@ impl Simulation {
             let id = ID_ENTRANT + ((self.t as u64) << 16) + k;
             let capital = Stream::new(self.seed, Purpose::DeveloperEntry, self.t, id, 1).lognormal(e.seed_capital_median, e.seed_capital_sigma);
             let dev = self.devs.len();
-            self.devs.push(Developer::new(id, Archetype::Startup, capital));
+            self.devs.push(Developer::new(id, Archetype::Startup, self.s.firms.startup.outside, capital));
             self.totals.entries += 1.0;
             self.decide_training(dev, &mut frontier);
         }

@@ -83,6 +83,8 @@ struct Exposure {
     responsible: Responsible,
     /// Final-run cost the penalty refers to ($).
     cost: f64,
+    /// Fraction of damages and penalties collected (below 1 for developers outside).
+    enforced: f64,
 }
 
 impl Simulation {
@@ -99,7 +101,8 @@ impl Simulation {
                 continue;
             };
             let responsible = if owner_alive && m.covered { Responsible::Developer(m.owner) } else { Responsible::Nobody };
-            out.push(Exposure { key: m.key, share, mode: m.mode, q: m.q(), safety: m.safety, responsible, cost: m.cost });
+            let enforced = regulation::enforcement(r, m.reach);
+            out.push(Exposure { key: m.key, share, mode: m.mode, q: m.q(), safety: m.safety, responsible, cost: m.cost, enforced });
         }
         for (k, d) in self.derivs.iter().enumerate() {
             if !d.alive {
@@ -115,6 +118,7 @@ impl Simulation {
                 Responsible::Nobody
             };
             let cost = if covered_itself { d.spend } else { b.cost };
+            let enforced = if covered_itself { 1.0 } else { regulation::enforcement(r, b.reach) };
             out.push(Exposure {
                 key: d.id,
                 share: self.market.derivative_share[k],
@@ -123,6 +127,7 @@ impl Simulation {
                 safety: b.safety,
                 responsible,
                 cost,
+                enforced,
             });
         }
         out
@@ -168,8 +173,8 @@ impl Simulation {
                     _ => 0.0,
                 };
                 let penalty = if found_below && penalties { self.penalty_for(e.responsible, e.cost) } else { 0.0 };
-                if damages + penalty > 0.0 {
-                    self.charge(e.responsible, damages + penalty);
+                if (damages + penalty) * e.enforced > 0.0 {
+                    self.charge(e.responsible, (damages + penalty) * e.enforced);
                 }
             }
         }

@@ -1,9 +1,18 @@
 //! The nested-logit market: two user segments, one nest per model version on the market (the
 //! version plus the derivatives built on it), shares of use and spend in O(N) a quarter.
+//!
+//! Two regions share the segments: the regime's market (`regime.market_share` of demand) and the
+//! rest of the world. They differ only when some developer outside stays out of the regime's
+//! market: its nests (model and derivatives) are then absent there, and since a nested logit
+//! without whole nests only rescales the others, the regime's region needs no second pass, only
+//! the sums without the absent nests.
 
 use crate::fastmath;
-use super::state::{Derivative, Mode, ModelVersion};
+use super::state::{Derivative, Mode, ModelVersion, Reach};
 use crate::scenario::Market;
+
+/// Quarters of adoption kept in a table; later ages are computed.
+const RAMP_TABLE: usize = 256;
 
 /// Number of user segments (frontier, commodity).
 pub const SEGMENTS: usize = 2;
@@ -27,11 +36,19 @@ pub struct DemandSystem {
     pub mode_shift: [[f64; 3]; SEGMENTS],
     /// ξ_derivative − α ln p_derivative, per segment.
     pub derivative_shift: [f64; SEGMENTS],
+    /// Quality shift of API products of developers outside.
+    pub xi_outside_api: f64,
+    /// Adoption speed κ per mode (open weights also for derivatives); Closed is 1.
+    pub adoption: [f64; 3],
+    /// ln r(a) = ln(1 − (1 − κ)^(a+1)) per mode and age a < [`RAMP_TABLE`].
+    ramp: [Vec<f64>; 3],
+    /// Share of demand in the regime's market.
+    pub regime_share: f64,
 }
 
 impl DemandSystem {
-    /// The demand system of a scenario's market parameters.
-    pub fn new(m: &Market) -> Self {
+    /// The demand system of a scenario's market parameters and the regime's share of demand.
+    pub fn new(m: &Market, regime_share: f64) -> Self {
         let beta = [m.beta_frontier, m.beta_commodity];
         let alpha = [m.alpha_frontier, m.alpha_commodity];
         let price = [m.price_api, m.price_api, m.price_open];
@@ -42,8 +59,10 @@ impl DemandSystem {
             for k in 0..3 {
                 mode_shift[g][k] = xi[k] - alpha[g] * fastmath::ln(price[k]);
             }
-            derivative_shift[g] = m.xi_derivative - alpha[g] * fastmath::ln(m.price_derivative);
+            derivative_shift[g] = m.xi_open + m.derivative_premium - alpha[g] * fastmath::ln(m.price_derivative);
         }
+        let adoption = [1.0, m.adoption_api, m.adoption_open];
+        let ramp = adoption.map(|k| (0..RAMP_TABLE).map(|a| ramp_ln(k, a)).collect());
         DemandSystem {
             beta,
             alpha,
@@ -53,7 +72,41 @@ impl DemandSystem {
             price_derivative: m.price_derivative,
             mode_shift,
             derivative_shift,
+            xi_outside_api: m.xi_outside_api,
+            adoption,
+            ramp,
+            regime_share,
         }
+    }
+
+    /// ln r(a): the adoption of a product of `mode` that has been on the market for `age`
+    /// quarters (derivatives adopt as open weights do).
+    #[inline]
+    pub fn ramp(&self, mode: Mode, age: i64) -> f64 {
+        let a = age.max(0) as usize;
+        match self.ramp[mode.index()].get(a) {
+            Some(&x) => x,
+            None => ramp_ln(self.adoption[mode.index()], a),
+        }
+    }
+
+    /// Whether products of `mode` ramp up at all (κ below 1).
+    pub fn ramps(&self, mode: Mode) -> bool {
+        self.adoption[mode.index()] < 1.0
+    }
+
+    /// What a product adds to its utility beyond capability and its mode: its owner's brand, the
+    /// trust and access penalty of an API sold from outside, and its adoption.
+    #[inline]
+    pub fn product_shift(&self, brand: f64, outside: bool, mode: Mode, age: i64) -> f64 {
+        let penalty = if outside && mode == Mode::Api { self.xi_outside_api } else { 0.0 };
+        brand + penalty + self.ramp(mode, age)
+    }
+
+    /// A model version's shift in quarter `t`.
+    #[inline]
+    pub fn model_shift(&self, m: &ModelVersion, t: i64) -> f64 {
+        self.product_shift(m.brand, m.outside, m.mode, t - m.released)
     }
 
     /// Utility of a developer's product in segment `g`, relative to capability `q_ref`.
@@ -62,11 +115,20 @@ impl DemandSystem {
         self.beta[g] * (q - q_ref) + brand + self.mode_shift[g][mode.index()]
     }
 
-    /// Utility of a derivative product in segment `g`, relative to `q_ref`.
+    /// Utility of a derivative product in segment `g`, relative to `q_ref`, `age` quarters after
+    /// its entry.
     #[inline]
-    pub fn derivative_utility(&self, g: usize, q: f64, q_ref: f64) -> f64 {
-        self.beta[g] * (q - q_ref) + self.derivative_shift[g]
+    pub fn derivative_utility(&self, g: usize, q: f64, q_ref: f64, age: i64) -> f64 {
+        self.beta[g] * (q - q_ref) + self.derivative_shift[g] + self.ramp(Mode::Open, age)
     }
+}
+
+/// ln(1 − (1 − κ)^(a+1)); 0 for κ = 1.
+fn ramp_ln(kappa: f64, age: usize) -> f64 {
+    if kappa >= 1.0 {
+        return 0.0;
+    }
+    fastmath::ln(1.0 - fastmath::pow(1.0 - kappa, (age + 1) as f64))
 }
 
 /// The market of one quarter: shares, spend and the sums decisions work against.
@@ -93,6 +155,10 @@ pub struct MarketState {
     pub model_spend: Vec<f64>,
     /// Per model version: whether derivatives sit in its nest.
     pub has_derivatives: Vec<bool>,
+    /// Σ of I_n^λ of the nests absent from the regime's market, per segment.
+    pub excluded: [f64; SEGMENTS],
+    /// Their price-weighted counterpart.
+    pub excluded_pw: [f64; SEGMENTS],
     /// Per derivative: share of use.
     pub derivative_share: Vec<f64>,
     /// Per derivative: spend ($).
@@ -111,8 +177,8 @@ pub struct MarketState {
 }
 
 impl MarketState {
-    /// Recompute shares and spend for the products on the market.
-    pub fn compute(&mut self, ds: &DemandSystem, models: &[ModelVersion], derivs: &[Derivative], demand: f64) {
+    /// Recompute shares and spend for the products on the market in quarter `t`.
+    pub fn compute(&mut self, ds: &DemandSystem, models: &[ModelVersion], derivs: &[Derivative], demand: f64, t: i64) {
         let n = models.len();
         self.demand = demand;
         let z = [0.0; SEGMENTS];
@@ -156,8 +222,9 @@ impl MarketState {
         for &v in &self.active {
             let m = &models[v];
             let q = m.q();
+            let shift = ds.model_shift(m, t);
             for g in 0..SEGMENTS {
-                let u = ds.utility(g, q, self.q_ref, m.brand, m.mode);
+                let u = ds.utility(g, q, self.q_ref, shift, m.mode);
                 // A nest without derivatives has I^λ = e^u and within-nest share 1: one
                 // exponential; a family needs e^{u/λ} to share its nest.
                 let e = if self.has_derivatives[v] { fastmath::exp(u * inv_lambda) } else { 1.0 };
@@ -171,7 +238,7 @@ impl MarketState {
             let dv = &derivs[d];
             let q = models[dv.base].q() + dv.uplift;
             for g in 0..SEGMENTS {
-                let e = fastmath::exp(ds.derivative_utility(g, q, self.q_ref) * inv_lambda);
+                let e = fastmath::exp(ds.derivative_utility(g, q, self.q_ref, t - dv.entered) * inv_lambda);
                 self.deriv_exp[d][g] = e;
                 self.inner[dv.base][g] += e;
                 self.inner_pw[dv.base][g] += ds.price_derivative * e;
@@ -179,7 +246,10 @@ impl MarketState {
         }
         self.total = z;
         self.price_weighted = z;
+        self.excluded = z;
+        self.excluded_pw = z;
         for &v in &self.active {
+            let out = models[v].reach == Reach::StaysOut;
             for g in 0..SEGMENTS {
                 let iv = if self.has_derivatives[v] {
                     fastmath::exp(ds.lambda * fastmath::ln(self.inner[v][g]))
@@ -190,37 +260,59 @@ impl MarketState {
                 self.nest_pw[v][g] = iv * self.inner_pw[v][g] / self.inner[v][g];
                 self.total[g] += iv;
                 self.price_weighted[g] += self.nest_pw[v][g];
+                if out {
+                    self.excluded[g] += iv;
+                    self.excluded_pw[g] += self.nest_pw[v][g];
+                }
             }
         }
+        // Regions: (weight, Σ I^λ, price-weighted Σ) of the rest of the world and, when some nest
+        // stays out of it, of the regime's market; a nest absent there gets no use in it.
+        let split = ds.regime_share > 0.0 && self.excluded.iter().any(|&e| e > 0.0);
+        let regions = |g: usize| -> [(f64, f64, f64); 2] {
+            if split {
+                [(1.0 - ds.regime_share, self.total[g], self.price_weighted[g]), (ds.regime_share, self.total[g] - self.excluded[g], self.price_weighted[g] - self.excluded_pw[g])]
+            } else {
+                [(1.0, self.total[g], self.price_weighted[g]), (0.0, 0.0, 0.0)]
+            }
+        };
         let mut cs = 0.0;
         for g in 0..SEGMENTS {
-            if self.total[g] > 0.0 {
-                cs += ds.weight[g] * demand / ds.alpha[g].max(1e-9) * (fastmath::ln(self.total[g]) + ds.beta[g] * self.q_ref);
+            for (share, total, _) in regions(g) {
+                if share > 0.0 && total > 0.0 {
+                    cs += share * ds.weight[g] * demand / ds.alpha[g].max(1e-9) * (fastmath::ln(total) + ds.beta[g] * self.q_ref);
+                }
             }
         }
         self.consumer_surplus = cs;
         for &v in &self.active {
             let p = ds.price[models[v].mode.index()];
+            let out = models[v].reach == Reach::StaysOut;
             for g in 0..SEGMENTS {
-                if self.total[g] <= 0.0 {
-                    continue;
+                for (r, (share, total, pw)) in regions(g).into_iter().enumerate() {
+                    if share <= 0.0 || total <= 0.0 || (r == 1 && out) {
+                        continue;
+                    }
+                    let nest = share * self.nest_iv[v][g] / total;
+                    let own = nest * self.own_exp[v][g] / self.inner[v][g];
+                    self.family_share[v] += ds.weight[g] * nest;
+                    self.model_share[v] += ds.weight[g] * own;
+                    self.model_spend[v] += ds.weight[g] * demand * p * own * total / pw;
                 }
-                let nest = self.nest_iv[v][g] / self.total[g];
-                let own = nest * self.own_exp[v][g] / self.inner[v][g];
-                self.family_share[v] += ds.weight[g] * nest;
-                self.model_share[v] += ds.weight[g] * own;
-                self.model_spend[v] += ds.weight[g] * demand * p * own * self.total[g] / self.price_weighted[g];
             }
         }
         for &d in &self.active_derivs {
             let b = derivs[d].base;
+            let out = models[b].reach == Reach::StaysOut;
             for g in 0..SEGMENTS {
-                if self.total[g] <= 0.0 {
-                    continue;
+                for (r, (share, total, pw)) in regions(g).into_iter().enumerate() {
+                    if share <= 0.0 || total <= 0.0 || (r == 1 && out) {
+                        continue;
+                    }
+                    let s = share * self.nest_iv[b][g] / total * self.deriv_exp[d][g] / self.inner[b][g];
+                    self.derivative_share[d] += ds.weight[g] * s;
+                    self.derivative_spend[d] += ds.weight[g] * demand * ds.price_derivative * s * total / pw;
                 }
-                let s = self.nest_iv[b][g] / self.total[g] * self.deriv_exp[d][g] / self.inner[b][g];
-                self.derivative_share[d] += ds.weight[g] * s;
-                self.derivative_spend[d] += ds.weight[g] * demand * ds.price_derivative * s * self.total[g] / self.price_weighted[g];
             }
         }
     }

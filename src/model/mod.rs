@@ -21,7 +21,7 @@ use crate::rng::{Purpose, Stream};
 use crate::scenario::Scenario;
 use decision::{DecisionContext, DecisionRules};
 use market::MarketState;
-use state::{Archetype, Derivative, Developer, Flows, Mode, ModelVersion};
+use state::{Archetype, Derivative, Developer, Flows, Mode, ModelVersion, Reach};
 
 /// Agent-id namespaces, so that ids never collide across kinds of agent.
 const ID_ENTRANT: u64 = 1 << 40;
@@ -130,7 +130,7 @@ impl Simulation {
         };
         sim.init_firms();
         sim.init_derivatives();
-        sim.market.compute(sim.rules.demand_system(), &sim.models, &sim.derivs, sim.demand[0]);
+        sim.market.compute(sim.rules.demand_system(), &sim.models, &sim.derivs, sim.demand[0], 0);
         sim.calibrate_incidents();
         sim.init_revenue_history();
         sim
@@ -163,9 +163,12 @@ impl Simulation {
                 let mode = if k < p.open_at_start { Mode::Open } else { Mode::Api };
                 let cost = fastmath::exp10(log_flop) * technology::price_per_flop(&tech, trained);
                 let dev = self.devs.len();
-                self.devs.push(Developer::new(id, a, p.capital));
+                self.devs.push(Developer::new(id, a, p.outside, p.capital));
                 let safety = self.s.firms.initial_safety;
-                self.add_model(dev, log_flop, cost, technology::capability(&tech, log_flop, trained), trained, mode, safety);
+                // Models on the market when a regime starts keep selling there: those it binds comply.
+                let covered = regulation::is_covered(&self.s.regime, log_flop, cost);
+                let reach = regulation::reach_options(&self.s.regime, p.outside, covered, mode, log_flop)[0];
+                self.add_model(dev, log_flop, cost, technology::capability(&tech, log_flop, trained), trained, mode, safety, reach);
                 id += 1;
             }
         }
@@ -183,7 +186,7 @@ impl Simulation {
 
     /// Register a new model version as `dev`'s current model; returns its index.
     #[allow(clippy::too_many_arguments)] // a model version's fields
-    fn add_model(&mut self, dev: usize, log_flop: f64, cost: f64, q: f64, trained: i64, mode: Mode, safety: f64) -> usize {
+    fn add_model(&mut self, dev: usize, log_flop: f64, cost: f64, q: f64, trained: i64, mode: Mode, safety: f64, reach: Reach) -> usize {
         let d = &mut self.devs[dev];
         let key = d.id.wrapping_mul(1 << 12).wrapping_add(d.versions);
         d.versions += 1;
@@ -191,7 +194,8 @@ impl Simulation {
         let (lo, hi) = (self.s.decision.cadence_min, self.s.decision.cadence_max);
         d.cadence = lo + ((cadence_rng.uniform() * (hi - lo + 1) as f64) as u32).min(hi - lo);
         let brand = self.s.archetypes()[d.archetype as usize].1.brand;
-        let covered = regulation::is_covered(&self.s.regime, log_flop, cost);
+        let outside = d.outside;
+        let covered = regulation::covered_with(reach, regulation::is_covered(&self.s.regime, log_flop, cost));
         let idx = self.models.len();
         if let Some(old) = d.current {
             // Superseded API models leave the market; open weights stay available.
@@ -214,6 +218,9 @@ impl Simulation {
             covered,
             on_market: mode != Mode::Closed,
             brand,
+            outside,
+            reach,
+            released: trained,
         });
         if mode == Mode::Open {
             self.q_open_frontier = self.q_open_frontier.max(q);
@@ -264,7 +271,7 @@ impl Simulation {
         self.enter_derivatives();
         self.enter_developers();
         let t = self.t as usize;
-        self.market.compute(self.rules.demand_system(), &self.models, &self.derivs, self.demand[t]);
+        self.market.compute(self.rules.demand_system(), &self.models, &self.derivs, self.demand[t], self.t);
         self.settle_accounts();
         self.incidents_and_liability();
         self.exits();
@@ -272,7 +279,8 @@ impl Simulation {
         self.t += 1;
     }
 
-    /// Spillover toward the open frontier and the community flywheel (step 1).
+    /// Spillover toward the open frontier, the community flywheel and catch-up by distillation
+    /// (step 1).
     fn advance_technology(&mut self) {
         let tech = &self.s.technology;
         // Flywheel from last quarter's derivative use.
@@ -298,6 +306,31 @@ impl Simulation {
                     if q < q_of {
                         m.q_base += tech.spillover * (q_of - q);
                     }
+                }
+            }
+        }
+        self.catch_up();
+    }
+
+    /// Fast followers' current models close part of their gap to the frontier (distillation from
+    /// frontier models' outputs): χ_F × the archetype's weight each quarter; an open one may move
+    /// the open frontier.
+    fn catch_up(&mut self) {
+        let chi = self.s.technology.distillation;
+        if chi <= 0.0 {
+            return;
+        }
+        let frontier = self.frontier_now();
+        for i in 0..self.devs.len() {
+            let d = &self.devs[i];
+            let w = self.archetype(d.archetype).fast_follower;
+            let Some(c) = d.current.filter(|_| d.alive && w > 0.0) else { continue };
+            let m = &mut self.models[c];
+            let q = m.q();
+            if q < frontier {
+                m.q_base += chi * w * (frontier - q);
+                if m.mode == Mode::Open {
+                    self.q_open_frontier = self.q_open_frontier.max(m.q());
                 }
             }
         }

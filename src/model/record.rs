@@ -25,17 +25,34 @@ impl Simulation {
         let t = self.t;
         // Owners' shares of use: developers (all their versions on the market) and derivatives.
         let mut dev_share = vec![0.0; self.devs.len()];
-        let mut open_use = 0.0;
+        let (mut open_use, mut outside_use, mut outside_open_use) = (0.0, 0.0, 0.0);
         // Shares as the market cleared this quarter, including products of firms that exited after.
         for (v, m) in self.models.iter().enumerate() {
             let s = self.market.model_share.get(v).copied().unwrap_or(0.0);
             dev_share[m.owner] += s;
+            if m.outside {
+                outside_use += s;
+            }
             if m.mode == Mode::Open {
                 open_use += s;
+                if m.outside {
+                    outside_open_use += s;
+                }
             }
         }
         let deriv_share: Vec<f64> = (0..self.derivs.len()).map(|k| self.market.derivative_share.get(k).copied().unwrap_or(0.0)).collect();
         open_use += deriv_share.iter().sum::<f64>();
+        for (d, s) in self.derivs.iter().zip(&deriv_share) {
+            if self.models[d.base].outside {
+                outside_use += s;
+                outside_open_use += s;
+            }
+        }
+        // Who made the best open model (the open frontier, ties to the earliest).
+        let best_open = self.models.iter().filter(|m| m.mode == Mode::Open).fold(None::<&super::state::ModelVersion>, |b, m| match b {
+            Some(b) if b.q() >= m.q() => Some(b),
+            _ => Some(m),
+        });
         let hhi_of = |shares: &[f64]| shares.iter().map(|s| (100.0 * s) * (100.0 * s)).sum::<f64>();
         let hhi = hhi_of(&dev_share) + hhi_of(&deriv_share);
         let mut eco = dev_share.clone();
@@ -103,6 +120,9 @@ impl Simulation {
         m.push(Metric::FrontierCapability, frontier);
         m.push(Metric::OpenFrontierCapability, q_of);
         m.push(Metric::OpenLagQuarters, lag);
+        m.push(Metric::OutsideShareUsage, outside_use);
+        m.push(Metric::OutsideShareOpenUsage, if open_use > 0.0 { outside_open_use / open_use } else { f64::NAN });
+        m.push(Metric::OpenFrontierOutside, best_open.map_or(f64::NAN, |b| if b.outside { 1.0 } else { 0.0 }));
         m.push(Metric::Incidents, tot.incidents);
         m.push(Metric::HarmUsd, tot.harm);
         m.push(Metric::CriticalHarms, tot.critical);

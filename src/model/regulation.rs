@@ -1,7 +1,7 @@
 //! The regime's tests and charges: coverage, reclassification of fine-tuners, duties, penalties.
 
 use crate::fastmath;
-use super::state::Mode;
+use super::state::{Mode, Reach};
 use crate::scenario::{CoverRule, FineTuneRule, LiabilityRule, Regime};
 
 /// "More than" a threshold that may be absent (absent = infinite = never exceeded).
@@ -69,19 +69,55 @@ pub fn reclassification_spend(r: &Regime, base_log_flop: f64, price_per_flop: f6
 }
 
 /// Recurring duty of a developer's current model per quarter ($): compliance (subject to the
-/// revenue test) and the general-purpose-model duty.
-pub fn recurring_duty(r: &Regime, covered: bool, mode: Mode, log_flop: f64, yearly_revenue: f64) -> f64 {
+/// revenue test) and the general-purpose-model duty. A model the regime does not reach owes none.
+pub fn recurring_duty(r: &Regime, reach: Reach, covered: bool, mode: Mode, log_flop: f64, yearly_revenue: f64) -> f64 {
+    if !matches!(reach, Reach::Home | Reach::Complies) {
+        return 0.0;
+    }
     let mut d = 0.0;
     if covered && r.compliance_fixed > 0.0 && r.revenue_test.is_none_or(|t| yearly_revenue > t) {
         d += r.compliance_fixed;
     }
-    if r.gpai_duty > 0.0 && mode != Mode::Closed && exceeds(log_flop, r.gpai_log_flop) {
-        let waived = mode == Mode::Open && r.gpai_open_exempt_log_flop.is_some_and(|t| log_flop <= t);
-        if !waived {
-            d += r.gpai_duty;
-        }
+    if owes_gpai_duty(r, mode, log_flop) {
+        d += r.gpai_duty;
     }
     d
+}
+
+fn owes_gpai_duty(r: &Regime, mode: Mode, log_flop: f64) -> bool {
+    r.gpai_duty > 0.0 && mode != Mode::Closed && exceeds(log_flop, r.gpai_log_flop) && !(mode == Mode::Open && r.gpai_open_exempt_log_flop.is_some_and(|t| log_flop <= t))
+}
+
+/// Whether the regime binds developers outside its jurisdiction at all: it says so and its
+/// market is worth something to them.
+pub fn binds_outside(r: &Regime) -> bool {
+    r.binds_outside && r.market_share > 0.0
+}
+
+/// The ways the regime can reach a model: `[Home]` for a developer at home; for one outside,
+/// `[Complies, StaysOut]` when the regime binds it and the model, sold in its market, would owe it
+/// something (a covered model under a regime with duties or liability, or the general-purpose
+/// duty), else `[Untouched]`. Closed models are not sold, so nothing reaches them from outside.
+pub fn reach_options(r: &Regime, outside: bool, covered_by_test: bool, mode: Mode, log_flop: f64) -> &'static [Reach] {
+    if !outside {
+        return &[Reach::Home];
+    }
+    let owes = mode != Mode::Closed && binds_outside(r) && ((covered_by_test && has_duties(r)) || owes_gpai_duty(r, mode, log_flop));
+    if owes { &[Reach::Complies, Reach::StaysOut] } else { &[Reach::Untouched] }
+}
+
+/// Whether a model with this reach is covered, given the coverage test of its run.
+pub fn covered_with(reach: Reach, covered_by_test: bool) -> bool {
+    matches!(reach, Reach::Home | Reach::Complies) && covered_by_test
+}
+
+/// The fraction of liability and penalties collected from a model's developer.
+pub fn enforcement(r: &Regime, reach: Reach) -> f64 {
+    match reach {
+        Reach::Home => 1.0,
+        Reach::Complies => r.foreign_enforcement,
+        Reach::Untouched | Reach::StaysOut => 0.0,
+    }
 }
 
 /// The penalty for one actionable violation ($).
@@ -132,23 +168,43 @@ mod tests {
     #[test]
     fn eu_gpai_duty_waives_small_open_models_and_closed_ones() {
         let r = preset("eu_gpai").unwrap().regime;
-        assert_eq!(recurring_duty(&r, false, Mode::Open, 24.5, 0.0), 0.0);
-        assert_eq!(recurring_duty(&r, false, Mode::Api, 24.5, 0.0), 0.1e6);
-        assert_eq!(recurring_duty(&r, false, Mode::Closed, 24.5, 0.0), 0.0);
-        assert_eq!(recurring_duty(&r, true, Mode::Open, 25.5, 0.0), 1.25e6 + 0.1e6);
+        assert_eq!(recurring_duty(&r, Reach::Home, false, Mode::Open, 24.5, 0.0), 0.0);
+        assert_eq!(recurring_duty(&r, Reach::Home, false, Mode::Api, 24.5, 0.0), 0.1e6);
+        assert_eq!(recurring_duty(&r, Reach::Home, false, Mode::Closed, 24.5, 0.0), 0.0);
+        assert_eq!(recurring_duty(&r, Reach::Home, true, Mode::Open, 25.5, 0.0), 1.25e6 + 0.1e6);
+        assert_eq!(recurring_duty(&r, Reach::Complies, true, Mode::Open, 25.5, 0.0), 1.25e6 + 0.1e6);
+        assert_eq!(recurring_duty(&r, Reach::StaysOut, true, Mode::Open, 25.5, 0.0), 0.0);
     }
 
     #[test]
     fn sb53_compliance_only_above_revenue_test_and_penalties_take_the_max() {
         let r = preset("sb53").unwrap().regime;
-        assert_eq!(recurring_duty(&r, true, Mode::Api, 26.5, 4e8), 0.0);
-        assert_eq!(recurring_duty(&r, true, Mode::Api, 26.5, 6e8), 0.25e6);
+        assert_eq!(recurring_duty(&r, Reach::Home, true, Mode::Api, 26.5, 4e8), 0.0);
+        assert_eq!(recurring_duty(&r, Reach::Home, true, Mode::Api, 26.5, 6e8), 0.25e6);
         let eu = preset("eu_gpai").unwrap().regime;
         assert_eq!(penalty(&eu, 1e9, 1e8, 0), 16e6);
         assert_eq!(penalty(&eu, 1e9, 1e10, 0), 3e8);
         let sb = preset("sb1047").unwrap().regime;
         assert_eq!(penalty(&sb, 1e9, 0.0, 0), 1e8);
         assert_eq!(penalty(&sb, 1e9, 0.0, 1), 3e8);
+    }
+
+    #[test]
+    fn developers_outside_choose_when_a_binding_regime_asks_something_of_them() {
+        let sb = preset("sb1047").unwrap().regime;
+        assert_eq!(reach_options(&sb, false, true, Mode::Api, 26.5), &[Reach::Home]);
+        assert_eq!(reach_options(&sb, true, true, Mode::Api, 26.5), &[Reach::Complies, Reach::StaysOut]);
+        assert_eq!(reach_options(&sb, true, false, Mode::Api, 25.0), &[Reach::Untouched], "not covered, nothing owed");
+        assert_eq!(reach_options(&sb, true, true, Mode::Closed, 26.5), &[Reach::Untouched], "not sold");
+        let unbound = Regime { binds_outside: false, ..sb.clone() };
+        assert_eq!(reach_options(&unbound, true, true, Mode::Api, 26.5), &[Reach::Untouched]);
+        let no_market = Regime { market_share: 0.0, ..sb.clone() };
+        assert_eq!(reach_options(&no_market, true, true, Mode::Open, 26.5), &[Reach::Untouched]);
+        let eu = preset("eu_gpai").unwrap().regime;
+        assert_eq!(reach_options(&eu, true, false, Mode::Api, 24.0), &[Reach::Complies, Reach::StaysOut], "the GPAI duty alone binds");
+        assert_eq!(reach_options(&eu, true, false, Mode::Open, 24.0), &[Reach::Untouched], "waived for open weights");
+        assert!(!covered_with(Reach::StaysOut, true) && covered_with(Reach::Complies, true));
+        assert_eq!(enforcement(&sb, Reach::Complies), sb.foreign_enforcement);
     }
 
     #[test]

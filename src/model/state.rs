@@ -32,11 +32,28 @@ pub enum Archetype {
     Challenger = 2,
     /// Startup (also every entrant).
     Startup = 3,
+    /// Open-weights lab based outside the regime's jurisdiction.
+    ForeignOpenLab = 4,
 }
 
 impl Archetype {
     /// All archetypes in scenario order.
-    pub const ALL: [Archetype; 4] = [Archetype::FrontierLab, Archetype::BigTech, Archetype::Challenger, Archetype::Startup];
+    pub const ALL: [Archetype; 5] = [Archetype::FrontierLab, Archetype::BigTech, Archetype::Challenger, Archetype::Startup, Archetype::ForeignOpenLab];
+}
+
+/// Where a model stands with the regime (MODEL.md §8.4: home and reach).
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum Reach {
+    /// Its developer is inside the regime's jurisdiction: the regime applies as written.
+    Home,
+    /// Its developer is outside, and the regime asks nothing of this model (it does not bind
+    /// developers outside, or the model owes it nothing, or the model is not sold).
+    Untouched,
+    /// Outside, bound, and complying: duties paid, liability and penalties collected in part
+    /// (`regime.foreign_enforcement`).
+    Complies,
+    /// Outside, bound, and staying out of the regime's market (`regime.market_share` of demand).
+    StaysOut,
 }
 
 /// One trained model version.
@@ -68,6 +85,12 @@ pub struct ModelVersion {
     pub on_market: bool,
     /// Brand shift of its owner's archetype.
     pub brand: f64,
+    /// Its developer is outside the regime's jurisdiction.
+    pub outside: bool,
+    /// How the regime reaches it.
+    pub reach: Reach,
+    /// Quarter it reached the market in its current mode (adoption starts then).
+    pub released: i64,
 }
 
 impl ModelVersion {
@@ -85,6 +108,8 @@ pub struct Developer {
     pub id: u64,
     /// Archetype.
     pub archetype: Archetype,
+    /// Based outside the regime's jurisdiction.
+    pub outside: bool,
     /// Capital, $.
     pub capital: f64,
     /// Index of the current model, if any.
@@ -109,10 +134,11 @@ pub struct Developer {
 
 impl Developer {
     /// A developer entering with `capital` and no model yet.
-    pub fn new(id: u64, archetype: Archetype, capital: f64) -> Self {
+    pub fn new(id: u64, archetype: Archetype, outside: bool, capital: f64) -> Self {
         Developer {
             id,
             archetype,
+            outside,
             capital,
             current: None,
             cadence: 0,
@@ -173,6 +199,8 @@ pub struct Derivative {
     pub capital: f64,
     /// Reclassified as a developer under the regime's fine-tune rule.
     pub reclassified: bool,
+    /// Quarter it entered (adoption starts then).
+    pub entered: i64,
     /// Alive.
     pub alive: bool,
 }

@@ -5,7 +5,7 @@ use crate::fastmath;
 use super::decision::{logit_choice, Candidate, FirmView, OptionTerms, Valued, MAX_HORIZON};
 use super::market::SEGMENTS;
 use super::regulation;
-use super::state::{Archetype, Mode};
+use super::state::{Archetype, Mode, Reach};
 use super::technology;
 use super::Simulation;
 use crate::rng::{Purpose, QuarterStreams, Stream};
@@ -14,8 +14,18 @@ use crate::rng::{Purpose, QuarterStreams, Stream};
 #[derive(Clone, Copy, Debug)]
 pub(super) struct Choice {
     profit: f64,
-    /// `None` for "keep the current model"; else (log10 FLOP, final-run cost, mode, safety).
-    run: Option<(f64, f64, Mode, f64)>,
+    /// `None` for "keep the current model"; else the run to train.
+    run: Option<Run>,
+}
+
+/// A training run chosen: compute, cost, release and how the regime reaches it, safety effort.
+#[derive(Clone, Copy, Debug)]
+pub(super) struct Run {
+    log_flop: f64,
+    cost: f64,
+    mode: Mode,
+    reach: Reach,
+    safety: f64,
 }
 
 impl Simulation {
@@ -81,7 +91,10 @@ impl Simulation {
         let d = &self.devs[i];
         let a = self.archetype(d.archetype);
         let replaced_nest = self.replaced_nest(i);
+        let api_penalty = if d.outside { fastmath::exp(self.s.market.xi_outside_api) } else { 1.0 };
         FirmView {
+            outside: d.outside,
+            mode_penalty: [1.0, api_penalty, 1.0],
             capital: d.capital,
             yearly_revenue: d.yearly_revenue(),
             brand: a.brand,
@@ -102,9 +115,16 @@ impl Simulation {
         FirmView { capped_harm: Some(self.rules.capped_harm(self.s.regime.harm_floor, firm.capital.max(0.0))), ..firm }
     }
 
-    fn current_candidate(&self, c: usize, mode: Mode) -> Candidate {
+    /// The current model `c` as a candidate: as it is (`mode` its own), or widened to `mode`
+    /// with the regime reaching it as `reach`.
+    fn current_candidate(&self, c: usize, mode: Mode, reach: Reach) -> Candidate {
         let m = &self.models[c];
-        Candidate { log_flop: m.log_flop, cost: m.cost, q: m.q(), mode, covered: m.covered, new: false }
+        let (covered, age) = if mode == m.mode {
+            (m.covered, self.t - m.released)
+        } else {
+            (regulation::covered_with(reach, regulation::is_covered(&self.s.regime, m.log_flop, m.cost)), 0)
+        };
+        Candidate { log_flop: m.log_flop, cost: m.cost, q: m.q(), mode, covered, new: false, reach, age }
     }
 
     pub(super) fn decide_training(&mut self, i: usize, frontier: &mut f64) {
@@ -135,7 +155,7 @@ impl Simulation {
                 let m = &self.models[c];
                 let on_market = m.on_market && c < self.market.nest_iv.len();
                 let keeper = FirmView { replaced_nest: on_market.then(|| (self.market.nest_iv[c], self.market.nest_pw[c])), ..firm };
-                rules.value(s, ctx, &keeper, &self.current_candidate(c, m.mode), Some(m.safety)).profit
+                rules.value(s, ctx, &keeper, &self.current_candidate(c, m.mode, m.reach), Some(m.safety)).profit
             }
             None => 0.0,
         };
@@ -155,9 +175,13 @@ impl Simulation {
                     if mode == Mode::Closed && firm.complement == 0.0 && lf != lowest {
                         continue;
                     }
-                    let c = Candidate { log_flop: lf, cost, q, mode, covered, new: true };
-                    let v = terms_of(mode, &c);
-                    options.push(Choice { profit: v.profit, run: Some((lf, cost, mode, v.safety)) });
+                    // A developer outside that the regime would bind chooses to comply or to
+                    // stay out of its market: one option each.
+                    for &reach in regulation::reach_options(&s.regime, firm.outside, covered, mode, lf) {
+                        let c = Candidate { log_flop: lf, cost, q, mode, covered: regulation::covered_with(reach, covered), new: true, reach, age: 0 };
+                        let v = terms_of(mode, &c);
+                        options.push(Choice { profit: v.profit, run: Some(Run { log_flop: lf, cost, mode, reach, safety: v.safety }) });
+                    }
                 }
             };
             // The grid: nest values, costs and spillover factors follow from the level above by
@@ -190,7 +214,7 @@ impl Simulation {
                 eval(lf, cost, &mut |mode, c| {
                     let mut x = [0.0; SEGMENTS];
                     for g in 0..SEGMENTS {
-                        x[g] = base[g] * rules.mode_factor(g, mode);
+                        x[g] = base[g] * rules.mode_factor(g, mode) * firm.mode_penalty[mode.index()];
                     }
                     let sp = (mode == Mode::Open && leads).then_some(&spill[..]);
                     let family = Some(families[k as usize]);
@@ -219,15 +243,16 @@ impl Simulation {
         let run = options[pick].run;
         self.options_scratch = options;
         self.families_scratch = families;
-        if let Some((lf, cost, mode, safety)) = run {
-            self.train(i, lf, cost, mode, safety, frontier);
+        if let Some(run) = run {
+            self.train(i, run, frontier);
         }
     }
 
-    fn train(&mut self, i: usize, log_flop: f64, cost: f64, mode: Mode, safety: f64, frontier: &mut f64) {
+    fn train(&mut self, i: usize, run: Run, frontier: &mut f64) {
+        let Run { log_flop, cost, mode, reach, safety } = run;
         let q = technology::capability(&self.s.technology, log_flop, self.t);
         let old_nest = self.replaced_nest(i);
-        let idx = self.add_model(i, log_flop, cost, q, self.t, mode, safety);
+        let idx = self.add_model(i, log_flop, cost, q, self.t, mode, safety, reach);
         let covered = self.models[idx].covered;
         let f = &self.s.firms;
         let compliance = if covered { self.s.regime.compliance_var * cost } else { 0.0 };
@@ -261,8 +286,9 @@ impl Simulation {
             return;
         }
         let ds = self.rules.demand_system();
+        let shift = ds.model_shift(m, self.t);
         for g in 0..SEGMENTS {
-            let x = fastmath::exp(ds.utility(g, m.q(), self.ctx.q_ref, m.brand, m.mode));
+            let x = fastmath::exp(ds.utility(g, m.q(), self.ctx.q_ref, shift, m.mode));
             self.ctx.total[g] += x;
             self.ctx.price_weighted[g] += ds.price[m.mode.index()] * x;
         }
@@ -297,19 +323,27 @@ impl Simulation {
             rules.spill_factors(&self.ctx, lead, &mut spill);
         }
         let hazard = rules.hazard_factor(&self.ctx, q);
-        let value = |mode: Mode| {
+        let value = |mode: Mode, reach: Reach| {
             let mut x = [0.0; SEGMENTS];
             for g in 0..SEGMENTS {
-                x[g] = base[g] * rules.mode_factor(g, mode);
+                x[g] = base[g] * rules.mode_factor(g, mode) * firm.mode_penalty[mode.index()];
             }
             let sp = (mode == Mode::Open && lead > 0.0).then_some(&spill[..]);
-            rules.value_against(&self.s, &self.ctx, &firm, &rivals, &self.current_candidate(c, mode), &OptionTerms { x, spill: sp, hazard, family: None }, Some(safety)).profit
+            rules.value_against(&self.s, &self.ctx, &firm, &rivals, &self.current_candidate(c, mode, reach), &OptionTerms { x, spill: sp, hazard, family: None }, Some(safety)).profit
         };
-        let mut best = (value(now), now);
+        let m = &self.models[c];
+        let reach_now = m.reach;
+        let covered_test = regulation::is_covered(&self.s.regime, m.log_flop, m.cost);
+        let mut best = (value(now, reach_now), now, reach_now);
         for mode in Mode::ALL.into_iter().filter(|&m| m > now) {
-            let v = value(mode);
-            if v > best.0 {
-                best = (v, mode);
+            // A model already sold keeps its standing with the regime; one coming to the market
+            // from closed chooses it now.
+            let reaches = if now == Mode::Closed { regulation::reach_options(&self.s.regime, firm.outside, covered_test, mode, m.log_flop) } else { std::slice::from_ref(&reach_now) };
+            for &reach in reaches {
+                let v = value(mode, reach);
+                if v > best.0 {
+                    best = (v, mode, reach);
+                }
             }
         }
         if best.1 != now {
@@ -319,8 +353,12 @@ impl Simulation {
                     self.ctx.price_weighted[g] -= pw[g];
                 }
             }
+            let t = self.t;
             let m = &mut self.models[c];
             m.mode = best.1;
+            m.reach = best.2;
+            m.covered = regulation::covered_with(best.2, covered_test);
+            m.released = t;
             m.on_market = true;
             self.enter_context(c);
         }

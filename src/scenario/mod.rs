@@ -16,12 +16,15 @@ mod validate;
 
 pub use overrides::{apply_json_overlay, apply_set, from_value, parse_scenario_json, preset_or_error, short_json, ScenarioError};
 pub use presets::{preset, preset_description, PRESET_NAMES};
+pub use flatten::numeric_fields;
 pub use validate::{show_number, validate, FieldError, MAX_QUARTERS, MAX_REPLICATES};
 
 use serde::{Deserialize, Serialize};
 
-/// Version of the scenario format; bumped whenever a field changes meaning.
-pub const SCHEMA_VERSION: u32 = 1;
+/// Version of the scenario format; bumped whenever a field changes meaning. Version 2 is model
+/// v1.4 (developers outside a regime's reach, adoption, distillation, a new calibration); version
+/// 1 scenarios are mapped onto it by [`migrate`].
+pub const SCHEMA_VERSION: u32 = 2;
 
 /// A complete scenario: regime, market, technology, firms, harms, decisions and the run settings.
 #[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
@@ -63,6 +66,10 @@ pub struct Simulation {
     pub replicates: u32,
     /// Scenario seed; replicate seeds derive from it (0 to 2^53 − 1, so JavaScript keeps it exact).
     pub seed: u64,
+    /// With parameter uncertainty: replicate i takes the calibrated parameters it has not been
+    /// given other values of from accepted set i (mod n) of the calibration
+    /// (`crate::calibration`), so bands hold both chance and what is not known.
+    pub uncertainty: bool,
 }
 
 /// How the two coverage tests (compute and cost of the final run) combine.
@@ -150,6 +157,14 @@ pub struct Regime {
     pub gpai_duty: f64,
     /// Open-weights models at or below this compute owe no GPAI duty (log10 FLOP); null = no waiver.
     pub gpai_open_exempt_log_flop: Option<f64>,
+    /// Share of world demand in the regime's market: what a developer outside its jurisdiction
+    /// gives up by staying out of it.
+    pub market_share: f64,
+    /// Whether the regime binds developers outside its jurisdiction that sell in its market.
+    pub binds_outside: bool,
+    /// How far liability and penalties are enforced against developers outside (0–1): the
+    /// fraction of what they owe that is collected.
+    pub foreign_enforcement: f64,
 }
 
 /// Demand and the nested-logit market (two user segments).
@@ -184,8 +199,9 @@ pub struct Market {
     pub xi_api: f64,
     /// Quality shift of open-weights products.
     pub xi_open: f64,
-    /// Quality shift of derivative products.
-    pub xi_derivative: f64,
+    /// Quality shift of derivative products over open weights' (`xi_open`): a fine-tune is
+    /// itself open weights hosted by others, plus its specialisation.
+    pub derivative_premium: f64,
     /// Serving cost as a fraction of revenue (API models and derivatives).
     pub serving_cost: f64,
     /// Developer's take of an open model's spend (hosting deals, services).
@@ -194,6 +210,14 @@ pub struct Market {
     pub host_margin: f64,
     /// A closed model's internal use, as a fraction of the share it would have as an API product.
     pub internal_share: f64,
+    /// Quality shift of API products of developers outside the regime's jurisdiction (trust,
+    /// access); their weights, hosted by others, do not carry it.
+    pub xi_outside_api: f64,
+    /// Adoption speed of open weights and derivatives: a product a quarters on the market has
+    /// ln(1 − (1 − κ)^(a+1)) added to its utility.
+    pub adoption_open: f64,
+    /// Adoption speed of API products (1: full use from launch).
+    pub adoption_api: f64,
 }
 
 /// Compute prices and capability.
@@ -212,6 +236,9 @@ pub struct Technology {
     pub flywheel_max: f64,
     /// Derivatives' cumulative share-quarters that give the full flywheel gain.
     pub flywheel_full: f64,
+    /// Fraction of its gap to the frontier that a fast follower's current model closes each
+    /// quarter (distillation from frontier models' outputs), times its archetype's weight.
+    pub distillation: f64,
 }
 
 /// One developer archetype.
@@ -234,6 +261,12 @@ pub struct Archetype {
     pub fixed_cost: f64,
     /// How many of them release open weights at the start.
     pub open_at_start: u32,
+    /// Based outside the regime's jurisdiction.
+    #[serde(default)]
+    pub outside: bool,
+    /// Weight of catch-up by distillation (0: none; 1: the full `technology.distillation`).
+    #[serde(default)]
+    pub fast_follower: f64,
 }
 
 /// The four archetypes and firm-level economics.
@@ -248,12 +281,17 @@ pub struct Firms {
     pub challenger: Archetype,
     /// Startups (also the archetype of entrants).
     pub startup: Archetype,
+    /// Open-weights labs based outside the regime's jurisdiction (the 2025 open frontier abroad).
+    pub foreign_open_lab: Archetype,
     /// Development cost of a run as a multiple of its final-run cost.
     pub dev_cost_multiple: f64,
     /// Yearly reputation value of an open release, as a fraction of its final-run cost.
     pub open_reputation: f64,
     /// Quarterly talent and funding value of being open, as a fraction of fixed cost.
     pub open_talent: f64,
+    /// Share of each quarter's market spend that developers outside receive from their home
+    /// market, split among those alive.
+    pub home_revenue_share: f64,
     /// Funding received per dollar of revenue.
     pub funding_rate: f64,
     /// Most funding a firm receives in a quarter ($).
@@ -378,7 +416,7 @@ impl Default for Scenario {
 
 impl Default for Simulation {
     fn default() -> Self {
-        Simulation { start_year: 2025, quarters: 40, replicates: 32, seed: 1 }
+        Simulation { start_year: 2025, quarters: 40, replicates: 32, seed: 1, uncertainty: false }
     }
 }
 
@@ -407,6 +445,9 @@ impl Default for Regime {
             gpai_log_flop: None,
             gpai_duty: 0.0,
             gpai_open_exempt_log_flop: None,
+            market_share: 0.0,
+            binds_outside: false,
+            foreign_enforcement: 0.0,
         }
     }
 }
@@ -428,11 +469,14 @@ impl Default for Market {
             price_derivative: 0.7,
             xi_api: 0.0,
             xi_open: -1.0,
-            xi_derivative: -0.5,
+            derivative_premium: 0.5,
             serving_cost: 0.6,
             phi_open: 0.14,
             host_margin: 0.3,
             internal_share: 0.1,
+            xi_outside_api: -1.5,
+            adoption_open: 0.45,
+            adoption_api: 1.0,
         }
     }
 }
@@ -446,6 +490,7 @@ impl Default for Technology {
             spillover: 0.05,
             flywheel_max: 0.1,
             flywheel_full: 1.0,
+            distillation: 0.6,
         }
     }
 }
@@ -461,15 +506,19 @@ impl Default for Firms {
             complement,
             fixed_cost,
             open_at_start: open,
+            outside: false,
+            fast_follower: 0.0,
         };
         Firms {
             frontier_lab: arch(3, 20e9, 25.9, 26.5, 0.5, 0.0, 300e6, 0),
             big_tech: arch(3, 100e9, 25.4, 26.3, 0.3, 0.25, 200e6, 2),
             challenger: arch(6, 2e9, 24.9, 25.7, 0.0, 0.0, 50e6, 3),
             startup: arch(20, 100e6, 23.5, 24.8, 0.0, 0.0, 5e6, 10),
+            foreign_open_lab: Archetype { outside: true, fast_follower: 1.0, ..arch(4, 3e9, 24.8, 25.5, 0.0, 0.0, 50e6, 4) },
             dev_cost_multiple: 5.5,
             open_reputation: 0.2,
             open_talent: 0.3,
+            home_revenue_share: 0.1,
             funding_rate: 0.5,
             funding_cap: 5e9,
             budget_capital_fraction: 0.4,
@@ -542,13 +591,15 @@ impl Default for Decision {
 }
 
 impl Scenario {
-    /// The archetypes in their fixed order (frontier_lab, big_tech, challenger, startup).
-    pub fn archetypes(&self) -> [(&'static str, &Archetype); 4] {
+    /// The archetypes in their fixed order (frontier_lab, big_tech, challenger, startup,
+    /// foreign_open_lab).
+    pub fn archetypes(&self) -> [(&'static str, &Archetype); 5] {
         [
             ("frontier_lab", &self.firms.frontier_lab),
             ("big_tech", &self.firms.big_tech),
             ("challenger", &self.firms.challenger),
             ("startup", &self.firms.startup),
+            ("foreign_open_lab", &self.firms.foreign_open_lab),
         ]
     }
 

@@ -31,7 +31,7 @@ pub fn preset(name: &str) -> Option<Scenario> {
             penalty_fixed: 1e6,
             compliance_fixed: 0.25e6,
             compliance_var: 0.005,
-            ..Regime::default()
+            ..california_reach()
         },
         "eu_gpai" => Regime {
             cover_log_flop: Some(25.0),
@@ -44,6 +44,11 @@ pub fn preset(name: &str) -> Option<Scenario> {
             gpai_log_flop: Some(23.0),
             gpai_duty: 0.1e6,
             gpai_open_exempt_log_flop: Some(25.0),
+            // Art. 2(1)(a): providers placing models on the Union market, wherever established;
+            // Art. 54: an authorised representative in the Union.
+            market_share: 0.2,
+            binds_outside: true,
+            foreign_enforcement: 0.5,
             ..Regime::default()
         },
         "strict_all" => Regime {
@@ -51,6 +56,10 @@ pub fn preset(name: &str) -> Option<Scenario> {
             derivative_liability: true,
             liability_rule: LiabilityRule::Strict,
             harm_floor: 0.0,
+            // A thought experiment: one rule for the whole world, enforced everywhere.
+            market_share: 1.0,
+            binds_outside: true,
+            foreign_enforcement: 1.0,
             ..Regime::default()
         },
         "open_safe_harbor" => Regime { derivative_liability: false, ..sb1047() },
@@ -73,8 +82,15 @@ fn sb1047() -> Regime {
         penalty_frac_cost_repeat: 0.30,
         compliance_fixed: 1.25e6,
         compliance_var: 0.02,
-        ..Regime::default()
+        ..california_reach()
     }
+}
+
+/// California's reach over developers outside it: the statutes define a developer without asking
+/// where it is based, so they bind whoever sells in the state, a small share of world demand, and
+/// judgments are hard to collect from firms without assets there.
+fn california_reach() -> Regime {
+    Regime { market_share: 0.07, binds_outside: true, foreign_enforcement: 0.2, ..Regime::default() }
 }
 
 #[cfg(test)]

@@ -50,6 +50,9 @@ pub struct ParamSpec {
     pub doc: &'static str,
     /// Where the default comes from; `[A]` marks an assumption, with its plausible range.
     pub source: &'static str,
+    /// The range of an uncertain value (low, high) that the calibration's prior spans and
+    /// sensitivity analyses explore; `None` for values taken as given.
+    pub prior: Option<(f64, f64)>,
 }
 
 impl ParamSpec {
@@ -69,7 +72,14 @@ impl ParamSpec {
 
 #[allow(clippy::too_many_arguments)] // one row of the table, in its columns' order
 fn num(path: &'static str, group: &'static str, label: &'static str, unit: &'static str, min: f64, max: f64, doc: &'static str, source: &'static str) -> ParamSpec {
-    ParamSpec { path, group, label, unit, kind: Kind::Number, min, max, log_scale: false, doc, source }
+    ParamSpec { path, group, label, unit, kind: Kind::Number, min, max, log_scale: false, doc, source, prior: None }
+}
+
+/// The spec with an uncertain range (see [`ParamSpec::prior`]).
+fn prior(mut p: ParamSpec, lo: f64, hi: f64) -> ParamSpec {
+    debug_assert!(p.min <= lo && lo < hi && hi <= p.max, "{}: prior inside the allowed range", p.path);
+    p.prior = Some((lo, hi));
+    p
 }
 
 fn log(mut p: ParamSpec) -> ParamSpec {
@@ -88,11 +98,11 @@ fn opt(mut p: ParamSpec) -> ParamSpec {
 }
 
 fn flag(path: &'static str, group: &'static str, label: &'static str, doc: &'static str, source: &'static str) -> ParamSpec {
-    ParamSpec { path, group, label, unit: "", kind: Kind::Bool, min: 0.0, max: 1.0, log_scale: false, doc, source }
+    ParamSpec { path, group, label, unit: "", kind: Kind::Bool, min: 0.0, max: 1.0, log_scale: false, doc, source, prior: None }
 }
 
 fn choice(path: &'static str, group: &'static str, label: &'static str, options: Vec<&'static str>, doc: &'static str, source: &'static str) -> ParamSpec {
-    ParamSpec { path, group, label, unit: "", kind: Kind::Choice { options }, min: 0.0, max: 0.0, log_scale: false, doc, source }
+    ParamSpec { path, group, label, unit: "", kind: Kind::Choice { options }, min: 0.0, max: 0.0, log_scale: false, doc, source, prior: None }
 }
 
 /// Every scenario field except `schema_version` and `label`, in display order (built once).
@@ -155,43 +165,63 @@ fn build_specs() -> Vec<ParamSpec> {
             "Documentation and copyright duties per quarter on a developer's current model above the GPAI threshold, unless it is closed.", "[A] EU: $0.1M")),
         opt(num("regime.gpai_open_exempt_log_flop", "compliance", "Open-weights waiver up to", "log10 FLOP", 18.0, 35.0,
             "Open-weights models at or below 10^x FLOP owe no GPAI duty (null: no waiver).", "EU AI Act Art. 53(2): up to the 1e25 systemic-risk threshold")),
+        // Reach over developers outside the regime's jurisdiction
+        num("regime.market_share", "reach", "Regime's share of world demand", "fraction", 0.0, 1.0,
+            "Share of world model spend in the regime's market: what a developer outside its jurisdiction gives up by staying out of it.",
+            "[A] SB 1047, SB 53: 0.07 (California ≈ 14% of US GDP, BEA 2024; the US about half of model spend); EU: 0.2 (about a fifth of world demand)"),
+        flag("regime.binds_outside", "reach", "Binds developers outside",
+            "Developers outside the jurisdiction that sell in the regime's market are bound by it (they comply, or stay out of that market).",
+            "SB 1047 §22602: a developer of a covered model, with no test of where it is based; EU AI Act Art. 2(1)(a): providers placing models on the Union market, wherever established"),
+        num("regime.foreign_enforcement", "reach", "Enforcement against developers outside", "fraction", 0.0, 1.0,
+            "Fraction of the liability and penalties owed by a complying developer outside that is actually collected.",
+            "[A] SB 1047, SB 53: 0.2 (judgments against firms without assets in the state); EU: 0.5 (Art. 54 authorised representative; market surveillance can withdraw a model)"),
         // Market
         log(num("market.demand0", "market", "Model spend at start", "$/quarter", 1e6, 1e13,
             "Spend on model access in the first quarter.", "Menlo Ventures 2025: ≈ $8.4B a year by mid-2025")),
-        num("market.growth_first", "market", "Demand growth, first year", "×/yr", 0.5, 5.0,
-            "Yearly growth factor of spend in the first year.", "[A] 2.0 (range 2–3); Menlo: $3.5B→$8.4B a year in ~7 months"),
+        prior(num("market.growth_first", "market", "Demand growth, first year", "×/yr", 0.5, 5.0,
+            "Yearly growth factor of spend in the first year.", "[A] 2.0 (range 2–3); Menlo: $3.5B→$8.4B a year in ~7 months"), 2.0, 3.0),
         num("market.growth_last", "market", "Demand growth, tenth year", "×/yr", 0.5, 5.0,
             "Yearly growth factor from the tenth year on; log-linear in between.", "[A] 1.3"),
-        num("market.frontier_weight", "market", "Frontier users' share of spend", "fraction", 0.0, 1.0,
-            "Weight of the capability-seeking segment; the rest is commodity users.", "[A] 0.82 (commodity 0.15–0.6)"),
-        num("market.beta_frontier", "market", "Frontier users: taste for capability", "utility/OOM", 0.0, 10.0,
-            "Utility per order of magnitude of capability.", "[A] 2.5 (range 2–3)"),
+        prior(num("market.frontier_weight", "market", "Frontier users' share of spend", "fraction", 0.0, 1.0,
+            "Weight of the capability-seeking segment; the rest is commodity users.", "[A] 0.82 (commodity 0.15–0.6)"), 0.65, 0.9),
+        prior(num("market.beta_frontier", "market", "Frontier users: taste for capability", "utility/OOM", 0.0, 10.0,
+            "Utility per order of magnitude of capability.", "[A] 2.5 (range 2–3)"), 2.0, 3.0),
         num("market.alpha_frontier", "market", "Frontier users: price sensitivity", "utility/ln price", 0.0, 10.0,
             "Utility lost per unit of log price.", "[A] 0.5"),
-        num("market.beta_commodity", "market", "Commodity users: taste for capability", "utility/OOM", 0.0, 10.0,
-            "Utility per order of magnitude of capability.", "[A] 1.2, calibrated (range 0.5–1.5; MODEL.md v1.3: 0.9)"),
-        num("market.alpha_commodity", "market", "Commodity users: price sensitivity", "utility/ln price", 0.0, 10.0,
-            "Utility lost per unit of log price.", "[A] 1.4 (range 1–3)"),
-        num("market.nest_lambda", "market", "Nesting parameter", "0–1", 0.05, 1.0,
-            "Nested logit λ: products of one model family substitute more closely the smaller it is.", "[A] 0.45 (range 0.4–0.8); Berry (1994)"),
+        prior(num("market.beta_commodity", "market", "Commodity users: taste for capability", "utility/OOM", 0.0, 10.0,
+            "Utility per order of magnitude of capability.", "[A] 1.2, calibrated (range 0.5–1.5; MODEL.md v1.3: 0.9)"), 0.5, 1.5),
+        prior(num("market.alpha_commodity", "market", "Commodity users: price sensitivity", "utility/ln price", 0.0, 10.0,
+            "Utility lost per unit of log price.", "[A] 1.4 (range 1–3)"), 1.0, 3.0),
+        prior(num("market.nest_lambda", "market", "Nesting parameter", "0–1", 0.05, 1.0,
+            "Nested logit λ: products of one model family substitute more closely the smaller it is.", "[A] 0.45 (range 0.4–0.8); Berry (1994)"), 0.4, 0.8),
         num("market.price_api", "market", "API price", "relative", 0.01, 100.0, "Price of API access.", "numéraire 1"),
-        num("market.price_open", "market", "Open-weights hosting price", "relative", 0.01, 100.0,
-            "Price of third-party-hosted open models, in the units of the API price (its default, 1, is the numéraire); changing the API price leaves it as it is.", "[A] 0.48 (range 0.1–0.5)"),
+        prior(num("market.price_open", "market", "Open-weights hosting price", "relative", 0.01, 100.0,
+            "Price of third-party-hosted open models, in the units of the API price (its default, 1, is the numéraire); changing the API price leaves it as it is.", "[A] 0.48 (range 0.1–0.5)"), 0.1, 0.5),
         num("market.price_derivative", "market", "Derivative price", "relative", 0.01, 100.0,
             "Price of a fine-tuner's hosted product, in the units of the API price.", "[A] 0.7"),
         num("market.xi_api", "market", "API quality shift", "utility", -10.0, 10.0, "Quality shift of API products.", "[A] 0"),
-        num("market.xi_open", "market", "Open-weights quality shift", "utility", -10.0, 10.0,
-            "Quality shift of open-weights products (tooling, support).", "[A] −1"),
-        num("market.xi_derivative", "market", "Derivative quality shift", "utility", -10.0, 10.0,
-            "Quality shift of derivative products.", "[A] −0.5"),
-        num("market.serving_cost", "market", "Serving cost", "× revenue", 0.0, 1.0,
-            "Serving cost of API models and derivatives.", "[A] 0.6 (range 0.5–0.8)"),
-        num("market.phi_open", "market", "Open developer's take", "× spend", 0.0, 1.0,
-            "What an open model's developer earns of its spend (hosting deals, services).", "[A] 0.14 (range 0.1–0.4)"),
+        prior(num("market.xi_open", "market", "Open-weights quality shift", "utility", -10.0, 10.0,
+            "Quality shift of open-weights products and their derivatives against API products: support, indemnity, hosting quality, trust.",
+            "[A] range −4.5 to −0.2: what the initial market needs for open use of 13–35% (Berry 1994 inversion, `cargo run --release --example xi_open_inversion`; Menlo 2025, OpenRouter 2025)"), -4.5, -0.2),
+        prior(num("market.derivative_premium", "market", "Derivative premium over open weights", "utility", -10.0, 10.0,
+            "Quality shift of a derivative (fine-tune) over open weights' shift: it is open weights hosted by others, plus its specialisation.", "[A] 0.5 (range 0–1; MODEL.md v1.3's ξ_d = −0.5 with ξ_Open = −1)"), 0.0, 1.0),
+        prior(num("market.serving_cost", "market", "Serving cost", "× revenue", 0.0, 1.0,
+            "Serving cost of API models and derivatives.", "[A] 0.6 (range 0.5–0.8)"), 0.5, 0.8),
+        prior(num("market.phi_open", "market", "Open developer's take", "× spend", 0.0, 1.0,
+            "What an open model's developer earns of its spend (hosting deals, services).", "[A] 0.14 (range 0.1–0.4)"), 0.05, 0.35),
         num("market.host_margin", "market", "Host margin on derivatives", "× spend", 0.0, 1.0,
             "Hosting platform's margin on a derivative's spend.", "[A] 0.3"),
         num("market.internal_share", "market", "Closed model internal use", "× API share", 0.0, 1.0,
             "A closed model's internal use as a fraction of the share it would have as an API product.", "[A] 0.1"),
+        prior(num("market.xi_outside_api", "market", "API penalty of developers outside", "utility", -10.0, 10.0,
+            "Quality shift of API products sold by developers outside the jurisdiction (trust, data rules, access); their open weights, hosted by others, do not carry it.",
+            "[A] −1.5 (range −3 to 0); MODEL.md §8.4"), -3.0, 0.0),
+        prior(num("market.adoption_open", "market", "Adoption speed, open weights", "fraction/quarter", 0.01, 1.0,
+            "A product a quarters on the market has ln(1 − (1 − κ)^(a+1)) added to its utility: third-party hosting, quantisation, integrations and enterprise approval follow a release.",
+            "[A] 0.45 (range 0.2–0.7); MODEL.md §8.3–8.4"), 0.2, 0.7),
+        num("market.adoption_api", "market", "Adoption speed, API", "fraction/quarter", 0.01, 1.0,
+            "As for open weights, for API products; 1 means full use from launch (served by the vendor).",
+            "[A] 1; MODEL.md §8.3: no measurable effect below 1"),
         // Technology
         log(num("technology.price_per_flop0", "technology", "Cost per FLOP at start", "$", 1e-22, 1e-14,
             "Price of training compute in the first quarter.", "Epoch AI: 1e26 FLOP ≈ $100M in 2024")),
@@ -199,19 +229,25 @@ fn build_specs() -> Vec<ParamSpec> {
             "Yearly fall in the cost per FLOP.", "Epoch AI: ≈ 30% a year"),
         num("technology.algo_progress_per_year", "technology", "Algorithmic progress", "OOM/yr", 0.0, 2.0,
             "Effective compute gained per year from better algorithms.", "[A] 0.35; Epoch AI ≈ 0.3–0.48"),
-        num("technology.spillover", "technology", "Spillover from open models", "fraction/quarter", 0.0, 1.0,
-            "Fraction of its gap to the open frontier a developer closes each quarter (distillation, published techniques).", "[A] 0.05"),
+        prior(num("technology.spillover", "technology", "Spillover from open models", "fraction/quarter", 0.0, 1.0,
+            "Fraction of its gap to the open frontier a developer closes each quarter (distillation, published techniques).", "[A] 0.05"), 0.0, 0.1),
         num("technology.flywheel_max", "technology", "Community flywheel", "OOM", 0.0, 2.0,
             "Largest capability gain of an open model from its derivatives.", "[A] 0.1; Casadesus-Masanell & Ghemawat (2006)"),
         num("technology.flywheel_full", "technology", "Flywheel saturation", "share-quarters", 0.01, 100.0,
             "Derivatives' cumulative share-quarters that give the full flywheel gain.", "[A] 1.0"),
+        prior(num("technology.distillation", "technology", "Catch-up by distillation", "fraction/quarter", 0.0, 1.0,
+            "Fraction of its gap to the frontier that a fast follower's current model closes each quarter (distillation from frontier models' outputs), times its archetype's fast-follower weight.",
+            "[A] 0.6 (range 0.4–0.9); MODEL.md §8.3–8.4"), 0.4, 0.9),
         // Firm economics
-        num("firms.dev_cost_multiple", "firms", "Development cost multiple", "× final-run cost", 1.0, 20.0,
-            "All-in cost of a model (experiments, staff, data) per dollar of final run.", "[A] 5.5 (range 2–6); Cottier et al. (2024)"),
-        num("firms.open_reputation", "firms", "Reputation value of openness", "× final-run cost/yr", 0.0, 1.0,
-            "Income from an open release's reputation while it is the firm's current model.", "[A] 0.2, calibrated (range 0–1; MODEL.md v1.3: 0.3); Qiu et al. (2025)"),
-        num("firms.open_talent", "firms", "Talent value of openness", "× fixed cost/quarter", 0.0, 0.8,
-            "Talent and funding value of being open, per quarter while an open model is current: θ × the firm's fixed cost, so larger for larger firms (the specification meant the reverse; docs/calibration.md §4.5).", "[A] 0.3, calibrated (range 0–0.8; MODEL.md v1.3: 0.5); Habibi (2025)"),
+        prior(num("firms.dev_cost_multiple", "firms", "Development cost multiple", "× final-run cost", 1.0, 20.0,
+            "All-in cost of a model (experiments, staff, data) per dollar of final run.", "[A] 5.5 (range 2–6); Cottier et al. (2024)"), 2.0, 6.0),
+        prior(num("firms.open_reputation", "firms", "Reputation value of openness", "× final-run cost/yr", 0.0, 1.0,
+            "Income from an open release's reputation while it is the firm's current model.", "[A] 0.2, calibrated (range 0–1; MODEL.md v1.3: 0.3); Qiu et al. (2025)"), 0.0, 1.0),
+        prior(num("firms.open_talent", "firms", "Talent value of openness", "× fixed cost/quarter", 0.0, 0.8,
+            "Talent and funding value of being open, per quarter while an open model is current: θ × the firm's fixed cost, so larger for larger firms (the specification meant the reverse; docs/calibration.md §4.5).", "[A] 0.3, calibrated (range 0–0.8; MODEL.md v1.3: 0.5); Habibi (2025)"), 0.0, 0.8),
+        prior(num("firms.home_revenue_share", "firms", "Home revenue of developers outside", "× market spend", 0.0, 1.0,
+            "Each quarter, developers outside receive this share of the quarter's market spend from their home market, split among those alive, counted as revenue.",
+            "[A] 0.1 (range 0–0.5); MODEL.md §8.3–8.4"), 0.0, 0.5),
         num("firms.funding_rate", "firms", "Funding per revenue", "× revenue", 0.0, 5.0,
             "Outside funding received per dollar of revenue.", "[A] 0.5"),
         log(num("firms.funding_cap", "firms", "Funding cap", "$/quarter", 0.0, 1e12, "Most funding in a quarter.", "[A] $5B")),
@@ -221,7 +257,7 @@ fn build_specs() -> Vec<ParamSpec> {
         num("firms.safety_cost", "firms", "Cost of safety effort", "× final-run cost", 0.0, 5.0,
             "Safety effort s costs this × s × the final run's cost.", "[A] 0.2"),
         // Derivatives
-        int(num("derivatives.initial", "derivatives", "Derivatives at start", "count", 0.0, 100_000.0, "Fine-tuned products at the start.", "[A] 20")),
+        prior(int(num("derivatives.initial", "derivatives", "Derivatives at start", "count", 0.0, 100_000.0, "Fine-tuned products at the start.", "[A] 20")), 0.0, 20.0),
         num("derivatives.entry_rate", "derivatives", "Derivative entry rate", "per quarter", 0.0, 1000.0,
             "Mean entries per quarter at attractiveness 1.", "[A] 2.5"),
         log(num("derivatives.spend_median", "derivatives", "Median fine-tune spend", "$", 1e3, 1e10, "Median of the lognormal fine-tune spend.", "[A] $0.5M")),
@@ -242,7 +278,7 @@ fn build_specs() -> Vec<ParamSpec> {
         // Harms
         num("harms.incidents0", "harms", "Incidents at start", "per quarter", 0.0, 1e6,
             "Expected incidents in the first quarter; calibrates the base rate.", "AI Index 2025: 233 incidents in 2024"),
-        num("harms.demand_elasticity", "harms", "Incidents per demand", "elasticity", 0.0, 3.0, "η in (D_t/D_0)^η.", "[A] 0.5"),
+        prior(num("harms.demand_elasticity", "harms", "Incidents per demand", "elasticity", 0.0, 3.0, "η in (D_t/D_0)^η.", "[A] 0.5"), 0.2, 0.6),
         num("harms.capability_elasticity", "harms", "Incidents per capability", "per OOM", 0.0, 3.0, "γ in 10^(γ (q − q_0)).", "[A] 0.1"),
         num("harms.misuse_open", "harms", "Misuse multiplier, open", "×", 0.0, 100.0,
             "Open weights cannot be monitored or recalled.", "[A] 3; Kapoor et al. (2024)"),
@@ -272,10 +308,13 @@ fn build_specs() -> Vec<ParamSpec> {
         int(num("simulation.quarters", "simulation", "Horizon", "quarters", 1.0, 200.0, "Quarters simulated.", "40 (ten years)")),
         int(num("simulation.replicates", "simulation", "Replicates", "runs", 1.0, super::MAX_REPLICATES as f64,
             "Runs in an ensemble; bands are their percentiles.", "32")),
+        flag("simulation.uncertainty", "simulation", "With parameter uncertainty",
+            "Replicate i takes the calibrated parameters you have not changed from accepted set i (mod n) of the calibration, so bands hold both chance and what is not known.",
+            "docs/calibration.md: history matching"),
         int(num("simulation.seed", "simulation", "Seed", "integer", 0.0, 9_007_199_254_740_991.0,
             "Scenario seed; the same seed gives the same bits.", "1")),
     ];
-    for (arch, label) in [("frontier_lab", "Frontier labs"), ("big_tech", "Big tech"), ("challenger", "Challengers"), ("startup", "Startups")] {
+    for (arch, label) in [("frontier_lab", "Frontier labs"), ("big_tech", "Big tech"), ("challenger", "Challengers"), ("startup", "Startups"), ("foreign_open_lab", "Open labs outside")] {
         v.extend(archetype_specs(arch, label));
     }
     v
@@ -295,6 +334,8 @@ fn archetype_specs(arch: &'static str, label: &'static str) -> Vec<ParamSpec> {
             "Value to the firm's other businesses of use of its open or internal models.", "[A] big tech 0.25; Economides & Katsamakas (2006)"),
         log(num(p("fixed_cost"), "firms", l("fixed cost"), "$/quarter", 0.0, 1e11, "Fixed cost per quarter.", "[A]")),
         int(num(p("open_at_start"), "firms", l("open at start"), "count", 0.0, 100_000.0, "How many start with open weights.", "AI Index / Epoch AI (2024) [A]")),
+        flag(p("outside"), "firms", l("based outside the regime's jurisdiction"), "Developers of this archetype are outside the regime's jurisdiction (see the reach parameters).", "MODEL.md §8.4: the open labs abroad"),
+        num(p("fast_follower"), "firms", l("fast-follower weight"), "0–1", 0.0, 1.0, "Weight of catch-up by distillation for this archetype's models.", "[A] open labs outside 1, others 0; MODEL.md §8.3"),
     ]
 }
 

@@ -168,9 +168,10 @@ pub fn merge(parts: &[PathBuf], out: Option<&Path>) -> Result<(), Failure> {
         Some(path) => {
             let tmp = path.with_extension("merging");
             let mut f = std::fs::File::create(&tmp).map_err(|e| (2, format!("--out: cannot create {}: {e}", tmp.display())))?;
-            sweep::merge(parts, &mut f).map_err(|m| (2, m))?;
+            let meta = sweep::merge(parts, &mut f).map_err(|m| (2, m))?;
             f.flush().map_err(|e| (1, format!("cannot write {}: {e}", tmp.display())))?;
-            std::fs::rename(&tmp, path).map_err(|e| (1, format!("cannot write {}: {e}", path.display())))
+            std::fs::rename(&tmp, path).map_err(|e| (1, format!("cannot write {}: {e}", path.display())))?;
+            std::fs::write(sweep::meta_path(path), serde_json::to_string_pretty(&meta).expect("json") + "\n").map_err(|e| (1, format!("cannot write {}: {e}", sweep::meta_path(path).display())))
         }
         None => {
             let mut buf = Vec::new();
@@ -232,4 +233,265 @@ fn write_slurm(experiment: &Path, dir: &Path, out: &Path, tasks: u32, format: Ro
 /// A path quoted for bash.
 fn shell_quote(s: &str) -> String {
     format!("'{}'", s.replace('\'', "'\\''"))
+}
+
+/// Options of `regsim sensitivity`.
+#[derive(Args, Debug)]
+pub struct SensitivityArgs {
+    /// A sweep's output (CSV or JSON Lines), complete.
+    #[arg(value_name = "RESULTS")]
+    pub results: PathBuf,
+    /// The experiment file the sweep ran.
+    #[arg(long, value_name = "EXPERIMENT")]
+    pub experiment: PathBuf,
+    /// Summary column to analyse (repeatable; default: every one).
+    #[arg(long, value_name = "COLUMN")]
+    pub summary: Vec<String>,
+    /// Bootstrap resamples for the confidence intervals, 2 to 100000.
+    #[arg(long, default_value_t = 1000, value_parser = clap::value_parser!(u32).range(2..=100_000), allow_negative_numbers = true)]
+    pub resamples: u32,
+    /// Confidence level of the intervals, between 0 and 1.
+    #[arg(long, default_value_t = 0.95, value_parser = confidence_level)]
+    pub conf: f64,
+    /// Output format.
+    #[arg(long, value_enum, default_value_t = IndexFormat::Markdown)]
+    pub format: IndexFormat,
+}
+
+/// Output formats of `regsim sensitivity`.
+#[derive(ValueEnum, Clone, Copy, Debug, PartialEq)]
+pub enum IndexFormat {
+    /// A table per summary, most influential factor first.
+    Markdown,
+    /// One row per summary and factor, in factor order.
+    Csv,
+    /// Everything, as JSON.
+    Json,
+}
+
+fn confidence_level(s: &str) -> Result<f64, String> {
+    match s.parse::<f64>() {
+        Ok(x) if x > 0.0 && x < 1.0 => Ok(x),
+        _ => Err(format!("{s:?} is not allowed; expected a number between 0 and 1, e.g. 0.95")),
+    }
+}
+
+/// `regsim sensitivity`.
+pub fn sensitivity(a: SensitivityArgs) -> Result<Vec<u8>, Failure> {
+    use regsim::analysis::results::{indices, point_means, Indices};
+    let e = load(&a.experiment)?;
+    if let Ok(meta) = std::fs::read_to_string(sweep::meta_path(&a.results)) {
+        let fp = serde_json::from_str::<serde_json::Value>(&meta).ok().and_then(|m| m.get("regsim_sweep").and_then(|v| v.as_str()).map(String::from));
+        if fp.as_deref().is_some_and(|f| f != e.fingerprint()) {
+            return Err((2, format!("{}: these rows come from another experiment than {} (their sidecar's fingerprint differs)", a.results.display(), a.experiment.display())));
+        }
+    }
+    let all = e.summary_columns();
+    let columns = if a.summary.is_empty() { all.clone() } else { a.summary.clone() };
+    if let Some(bad) = columns.iter().find(|c| !all.contains(c)) {
+        return Err((2, format!("--summary: {bad:?} is not allowed; expected one of {}", all.join(", "))));
+    }
+    let text = std::fs::read_to_string(&a.results).map_err(|err| (2, format!("cannot read {}: {err}", a.results.display())))?;
+    let means = point_means(&e, &text, &columns).map_err(|m| (2, format!("{}: {m}", a.results.display())))?;
+    let boot = regsim::analysis::sensitivity::Bootstrap { resamples: a.resamples as usize, level: a.conf, seed: e.spec.seed };
+    let names: Vec<&str> = e.factors.iter().map(|f| f.path.as_str()).collect();
+    let mut results = Vec::new();
+    for (c, y) in columns.iter().zip(&means) {
+        results.push((c, indices(&e, y, &boot).map_err(|m| (2, m))?));
+    }
+    let f = sweep::number_text;
+    let text = match a.format {
+        IndexFormat::Json => {
+            let v: serde_json::Map<String, serde_json::Value> = results.iter().map(|(c, i)| ((*c).clone(), serde_json::json!({"factors": names, "indices": i}))).collect();
+            serde_json::to_string_pretty(&v).expect("json") + "\n"
+        }
+        IndexFormat::Csv => {
+            let mut out = String::new();
+            for (c, i) in &results {
+                match i {
+                    Indices::Morris { factors } => {
+                        if out.is_empty() {
+                            out.push_str("summary,factor,mu,mu_star,mu_star_conf,sigma\n");
+                        }
+                        for (n, m) in names.iter().zip(factors) {
+                            out.push_str(&format!("{c},{n},{},{},{},{}\n", f(m.mu), f(m.mu_star), f(m.mu_star_conf), f(m.sigma)));
+                        }
+                    }
+                    Indices::Sobol { factors } => {
+                        if out.is_empty() {
+                            out.push_str("summary,factor,S1,S1_conf,ST,ST_conf\n");
+                        }
+                        for (n, s) in names.iter().zip(factors) {
+                            out.push_str(&format!("{c},{n},{},{},{},{}\n", f(s.s1), f(s.s1_conf), f(s.st), f(s.st_conf)));
+                        }
+                    }
+                    Indices::Tornado { base, factors } => {
+                        if out.is_empty() {
+                            out.push_str("summary,factor,base,low,high\n");
+                        }
+                        for (n, t) in names.iter().zip(factors) {
+                            out.push_str(&format!("{c},{n},{},{},{}\n", f(*base), f(t.low), f(t.high)));
+                        }
+                    }
+                }
+            }
+            out
+        }
+        IndexFormat::Markdown => {
+            let g = |x: f64| if x.is_nan() { "–".to_string() } else if x != 0.0 && !(1e-3..1e5).contains(&x.abs()) { format!("{x:.3e}") } else { format!("{x:.4}") };
+            let mut out = String::new();
+            for (c, i) in &results {
+                out.push_str(&format!("### {c}\n\n"));
+                let mut order: Vec<usize> = (0..names.len()).collect();
+                match i {
+                    Indices::Morris { factors } => {
+                        order.sort_by(|&x, &y| factors[y].mu_star.total_cmp(&factors[x].mu_star));
+                        out.push_str(&format!("| factor | μ* ± {:.0}% interval | μ | σ |\n|---|---|---|---|\n", a.conf * 100.0));
+                        for j in order {
+                            let m = &factors[j];
+                            out.push_str(&format!("| {} | {} ± {} | {} | {} |\n", names[j], g(m.mu_star), g(m.mu_star_conf), g(m.mu), g(m.sigma)));
+                        }
+                    }
+                    Indices::Sobol { factors } => {
+                        order.sort_by(|&x, &y| factors[y].st.total_cmp(&factors[x].st));
+                        out.push_str(&format!("| factor | total index ± {0:.0}% interval | first-order index ± {0:.0}% interval |\n|---|---|---|\n", a.conf * 100.0));
+                        for j in order {
+                            let s = &factors[j];
+                            out.push_str(&format!("| {} | {} ± {} | {} ± {} |\n", names[j], g(s.st), g(s.st_conf), g(s.s1), g(s.s1_conf)));
+                        }
+                    }
+                    Indices::Tornado { base, factors } => {
+                        order.sort_by(|&x, &y| (factors[y].high - factors[y].low).abs().total_cmp(&(factors[x].high - factors[x].low).abs()));
+                        out.push_str(&format!("base: {}\n\n| factor | at low end | at high end | swing |\n|---|---|---|---|\n", g(*base)));
+                        for j in order {
+                            let t = &factors[j];
+                            out.push_str(&format!("| {} | {} | {} | {} |\n", names[j], g(t.low), g(t.high), g(t.high - t.low)));
+                        }
+                    }
+                }
+                out.push('\n');
+            }
+            out
+        }
+    };
+    Ok(text.into_bytes())
+}
+
+/// Write bytes to standard output (a closed pipe is not an error).
+pub fn emit(bytes: &[u8]) -> Result<(), Failure> {
+    write_or_fail(&mut std::io::stdout().lock(), bytes)
+}
+
+/// Options of `regsim calibrate --search`.
+#[derive(Args, Debug)]
+pub struct SearchArgs {
+    /// History-match anew instead of measuring the targets (writes --out).
+    #[arg(long)]
+    pub search: bool,
+    /// An exploring wave's size as SETSxREPLICATES (repeatable, in order; default 10000x16,
+    /// 4000x32).
+    #[arg(long = "wave", value_name = "SETSxREPS", value_parser = wave_plan)]
+    pub waves: Vec<regsim::analysis::history::WavePlan>,
+    /// Replicates of the confirming wave, which runs the last non-implausible sets again.
+    #[arg(long, default_value_t = 64, value_parser = clap::value_parser!(u32).range(1..=4096), allow_negative_numbers = true)]
+    pub confirm: u32,
+    /// Implausibility cutoff.
+    #[arg(long, default_value_t = 3.0)]
+    pub cutoff: f64,
+    /// Seed of the first wave's design and runs.
+    #[arg(long, default_value_t = 1)]
+    pub seed: u64,
+    /// Directory for calibration.json (the whole record) and accepted_sets.csv.
+    #[arg(long, value_name = "DIR")]
+    pub out: Option<PathBuf>,
+    /// Threads, 1 to 1024 (default: every core).
+    #[arg(long, value_name = "N", value_parser = clap::value_parser!(u32).range(1..=1024), allow_negative_numbers = true)]
+    pub threads: Option<u32>,
+}
+
+fn wave_plan(s: &str) -> Result<regsim::analysis::history::WavePlan, String> {
+    let bad = || format!("{s:?} is not allowed; expected SETSxREPLICATES with whole numbers, e.g. 10000x16");
+    let (a, b) = s.split_once(['x', 'X']).ok_or_else(bad)?;
+    let samples: u32 = a.trim().parse().map_err(|_| bad())?;
+    let replicates: u32 = b.trim().parse().map_err(|_| bad())?;
+    if samples == 0 || replicates == 0 || replicates > regsim::scenario::MAX_REPLICATES || samples > 10_000_000 {
+        return Err(bad());
+    }
+    Ok(regsim::analysis::history::WavePlan { samples, replicates })
+}
+
+/// `regsim calibrate --search`.
+pub fn search(base: &regsim::scenario::Scenario, a: &SearchArgs, default_threads: usize) -> Result<(), Failure> {
+    use regsim::analysis::history::{self, WavePlan};
+    let out = a.out.as_ref().ok_or((2, "--search: needs --out DIR for calibration.json and accepted_sets.csv".to_string()))?;
+    if !(a.cutoff > 0.0 && a.cutoff.is_finite()) {
+        return Err((2, format!("--cutoff: {} is not allowed; expected a positive number, e.g. 3", a.cutoff)));
+    }
+    std::fs::create_dir_all(out).map_err(|e| (2, format!("--out: cannot create {}: {e}", out.display())))?;
+    let waves = if a.waves.is_empty() { vec![WavePlan { samples: 10_000, replicates: 16 }, WavePlan { samples: 4000, replicates: 32 }] } else { a.waves.clone() };
+    let o = history::Options { waves, confirm_replicates: a.confirm, cutoff: a.cutoff, stop_ratio: 0.9, seed: a.seed, threads: a.threads.map_or(default_threads, |t| t as usize) };
+    let prior = history::prior();
+    let terminal = std::io::IsTerminal::is_terminal(&std::io::stderr());
+    let bar = std::sync::Mutex::new(None::<(usize, ProgressBar)>);
+    let progress = |wave: usize, done: usize, total: usize| {
+        if !terminal {
+            return;
+        }
+        let mut b = bar.lock().unwrap_or_else(|p| p.into_inner());
+        if b.as_ref().is_none_or(|(w, _)| *w != wave) {
+            *b = Some((wave, self::bar(total as u64, &format!("sets (wave {wave})"))));
+        }
+        if let Some((_, pb)) = b.as_ref() {
+            pb.set_position(done as u64);
+        }
+    };
+    let mut on_wave = |w: &history::WaveReport, sets: &[history::SetResult]| {
+        let _ = std::fs::write(out.join(format!("wave-{}.csv", w.wave)), history::wave_csv(&prior, sets));
+        if let Some((_, pb)) = bar.lock().unwrap_or_else(|p| p.into_inner()).take() {
+            pb.finish_and_clear();
+        }
+        eprintln!("wave {}: {} sets × {} replicates, {} non-implausible ({:.2}%; {} with no model discrepancy), {:.0} s; rules out most: {}", w.wave, w.sets, w.replicates, w.non_implausible, 100.0 * w.rate, w.non_implausible_no_md, w.seconds, w.rules_out_most);
+    };
+    let c = history::history_match(base, &prior, &o, &mut on_wave, &progress).map_err(|e| (2, e.to_string()))?;
+    let write = |name: &str, text: String| std::fs::write(out.join(name), text).map_err(|e| (1, format!("cannot write {}: {e}", out.join(name).display())));
+    write("calibration.json", serde_json::to_string_pretty(&c).expect("json") + "\n")?;
+    write("accepted_sets.csv", history::accepted_csv(&c))?;
+    emit(calibration_markdown(&serde_json::to_value(&c).expect("json")).as_bytes())
+}
+
+/// The waves and the accepted set of a calibration record, as Markdown.
+pub fn calibration_markdown(c: &serde_json::Value) -> String {
+    use serde_json::Value;
+    let mut out = String::from("\n| wave | sets × replicates | non-implausible | rate | with no model discrepancy | rules out most |\n|---|---|---|---|---|---|\n");
+    for w in c["waves"].as_array().into_iter().flatten() {
+        out.push_str(&format!(
+            "| {} | {} × {} | {} | {:.2}% | {} | {} |\n",
+            w["wave"],
+            w["sets"],
+            w["replicates"],
+            w["non_implausible"],
+            100.0 * w["rate"].as_f64().unwrap_or(f64::NAN),
+            w["non_implausible_no_md"],
+            w["rules_out_most"].as_str().unwrap_or("")
+        ));
+    }
+    let accepted = c["accepted"].as_array().map_or(0, Vec::len);
+    out.push_str(&format!(
+        "\nAccepted set: {accepted} parameter sets ({} meet every target's bound itself); {}. Default: member {}.\n",
+        c["meeting_every_bound"],
+        c["stopped"].as_str().unwrap_or(""),
+        match &c["default_index"] {
+            Value::Null => "none".to_string(),
+            v => v.to_string(),
+        }
+    ));
+    out
+}
+
+/// The shipped calibration's waves and accepted set (data/calibration.json), as Markdown.
+pub fn shipped_calibration_summary() -> String {
+    match serde_json::from_str::<serde_json::Value>(regsim::calibration::RECORD) {
+        Ok(v) => format!("\nShipped calibration (data/calibration.json):\n{}", calibration_markdown(&v)),
+        Err(e) => format!("\nThe shipped calibration record cannot be read: {e}\n"),
+    }
 }

@@ -75,8 +75,13 @@ mod cli {
         /// Write an experiment's design matrix for SALib (problem.json, design.txt) and pandas or
         /// EMA Workbench (design.csv).
         Design(analysis_cmd::DesignArgs),
-        /// Measure the calibration targets (MODEL.md §6.1) on the baseline and print them as a
-        /// Markdown table; exit code 1 when one is not met.
+        /// Sensitivity indices from a sweep's rows: Morris (μ*, σ), Sobol' (first-order and
+        /// total) or a one-at-a-time tornado, as the experiment's design allows, with bootstrap
+        /// confidence intervals.
+        Sensitivity(analysis_cmd::SensitivityArgs),
+        /// Measure the calibration targets (MODEL.md §8.6) on the baseline and print them as a
+        /// Markdown table with the shipped calibration's waves; exit code 1 when one is not met.
+        /// With --search, history-match anew (docs/calibration.md).
         Calibrate {
             /// Number of replicates (1 to 4096).
             #[arg(long, default_value_t = 64, value_parser = replicates_parser(), allow_negative_numbers = true)]
@@ -84,6 +89,8 @@ mod cli {
             /// Override a field of the baseline (repeatable), to explore calibrations.
             #[arg(long = "set", value_name = "KEY=VALUE")]
             set: Vec<String>,
+            #[command(flatten)]
+            search: analysis_cmd::SearchArgs,
         },
         /// Compare a reform against a baseline with common random numbers.
         Compare {
@@ -245,13 +252,19 @@ mod cli {
                 emit(&out)
             }
             Command::Params { format } => emit(&params(format)),
-            Command::Calibrate { replicates, set } => {
+            Command::Calibrate { replicates, set, search } => {
                 let mut s = scenario::preset_or_error("none")?;
                 for kv in &set {
                     s = scenario::apply_set(&s, kv)?;
                 }
+                if search.search {
+                    return analysis_cmd::search(&s, &search, default_threads()).map_err(|(c, m)| Failure(c, m));
+                }
                 let targets = regsim::analysis::calibration_targets_of(&s, replicates)?;
                 emit(&regsim::analysis::targets_markdown(&targets))?;
+                if set.is_empty() {
+                    emit(&analysis_cmd::shipped_calibration_summary())?;
+                }
                 let missed = targets.iter().filter(|t| !t.met()).count();
                 if missed > 0 {
                     return Err(Failure(1, format!("{missed} of {} calibration targets not met", targets.len())));
@@ -293,6 +306,7 @@ mod cli {
                 emit_merged(shards::Merged::Comparison(ensemble::comparison(&b, &r, reps, runs_b, runs_r)), common.format)
             }
             Command::Sweep(args) => analysis_cmd::sweep(args, default_threads()).map_err(|(c, m)| Failure(c, m)),
+            Command::Sensitivity(args) => analysis_cmd::sensitivity(args).and_then(|b| analysis_cmd::emit(&b)).map_err(|(c, m)| Failure(c, m)),
             Command::Design(args) => analysis_cmd::design(args).map_err(|(c, m)| Failure(c, m)),
             Command::Merge { parts, out, .. } if analysis_cmd::is_sweep_part(&parts[0]) => analysis_cmd::merge(&parts, out.as_deref()).map_err(|(c, m)| Failure(c, m)),
             Command::Merge { parts, format, out } => {

@@ -1,0 +1,101 @@
+//! The shipped calibration: the parameter sets that history matching accepted
+//! (`data/accepted_sets.csv`; the whole record, with its waves, is `data/calibration.json` and
+//! docs/calibration.md), and scenarios "with parameter uncertainty" built from them.
+
+use crate::scenario::{apply_json_overlay, Scenario};
+use std::sync::OnceLock;
+
+/// The accepted sets as shipped: a header of parameter paths, then one line of values per set.
+pub const ACCEPTED_CSV: &str = include_str!("../data/accepted_sets.csv");
+
+/// The whole calibration record (method, prior, targets, waves, accepted sets with their target
+/// values), for the CLI; the browser build leaves it out.
+#[cfg(not(target_arch = "wasm32"))]
+pub const RECORD: &str = include_str!("../data/calibration.json");
+
+/// The accepted parameter sets.
+#[derive(Clone, Debug, PartialEq)]
+pub struct AcceptedSets {
+    /// Calibrated parameters' paths.
+    pub paths: Vec<String>,
+    /// One row of values per set, in `paths` order.
+    pub sets: Vec<Vec<f64>>,
+}
+
+/// Parse the shipped text (see [`ACCEPTED_CSV`]).
+pub fn parse(text: &str) -> Result<AcceptedSets, String> {
+    let mut lines = text.lines().filter(|l| !l.trim().is_empty());
+    let paths: Vec<String> = lines.next().ok_or("no header")?.split(',').map(|p| p.trim().to_string()).collect();
+    let mut sets = Vec::new();
+    for (i, line) in lines.enumerate() {
+        let row: Vec<f64> = line.split(',').map(|x| x.trim().parse::<f64>().map_err(|_| format!("line {}: {x:?} is not a number", i + 2))).collect::<Result<_, _>>()?;
+        if row.len() != paths.len() {
+            return Err(format!("line {}: {} values for {} parameters", i + 2, row.len(), paths.len()));
+        }
+        sets.push(row);
+    }
+    Ok(AcceptedSets { paths, sets })
+}
+
+/// The shipped accepted sets (parsed once).
+pub fn accepted() -> &'static AcceptedSets {
+    static SETS: OnceLock<AcceptedSets> = OnceLock::new();
+    SETS.get_or_init(|| parse(ACCEPTED_CSV).expect("data/accepted_sets.csv is checked by the tests"))
+}
+
+/// Which calibrated parameters a scenario leaves at their defaults: those are the ones parameter
+/// uncertainty varies (a value the user chose stays theirs in every replicate).
+pub fn varied_paths(s: &Scenario) -> Vec<usize> {
+    let here = crate::scenario::numeric_fields(s);
+    let default = crate::scenario::numeric_fields(&Scenario::default());
+    let value = |fields: &[(String, Option<f64>)], p: &str| fields.iter().find(|(q, _)| q == p).and_then(|(_, x)| *x);
+    accepted().paths.iter().enumerate().filter(|(_, p)| value(&here, p).map(f64::to_bits) == value(&default, p).map(f64::to_bits)).map(|(i, _)| i).collect()
+}
+
+/// Replicate `index`'s scenario with parameter uncertainty: the calibrated parameters the scenario
+/// leaves at their defaults take the values of accepted set `index` mod n.
+pub fn with_set(s: &Scenario, index: u32) -> Scenario {
+    let a = accepted();
+    if a.sets.is_empty() {
+        return s.clone();
+    }
+    let row = &a.sets[index as usize % a.sets.len()];
+    let mut overlay = serde_json::json!({});
+    for i in varied_paths(s) {
+        let mut cursor = &mut overlay;
+        let keys: Vec<&str> = a.paths[i].split('.').collect();
+        for k in &keys[..keys.len() - 1] {
+            cursor = cursor.as_object_mut().expect("objects").entry(k.to_string()).or_insert_with(|| serde_json::json!({}));
+        }
+        let spec = crate::scenario::spec::find(&a.paths[i]);
+        let v = if spec.is_some_and(|p| p.kind == crate::scenario::spec::Kind::Integer) { serde_json::json!(row[i].round() as u64) } else { serde_json::json!(row[i]) };
+        cursor.as_object_mut().expect("objects").insert(keys[keys.len() - 1].to_string(), v);
+    }
+    apply_json_overlay(s, &overlay).expect("accepted sets hold values inside their parameters' ranges")
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn the_shipped_sets_parse_and_lie_inside_their_parameters_ranges() {
+        let a = accepted();
+        for p in &a.paths {
+            assert!(crate::scenario::spec::find(p).is_some_and(|s| s.prior.is_some()), "{p} is not an uncertain parameter");
+        }
+        for row in &a.sets {
+            for (p, x) in a.paths.iter().zip(row) {
+                let (lo, hi) = crate::scenario::spec::find(p).unwrap().prior.unwrap();
+                assert!(*x >= lo && *x <= hi, "{p} = {x} outside {lo}–{hi}");
+            }
+        }
+    }
+
+    #[test]
+    fn parse_names_the_bad_line() {
+        assert_eq!(parse("a.b,c.d\n1,2\n").unwrap().sets, vec![vec![1.0, 2.0]]);
+        assert!(parse("a.b,c.d\n1,x\n").unwrap_err().contains("line 2"));
+        assert!(parse("a.b,c.d\n1\n").unwrap_err().contains("1 values for 2"));
+    }
+}
