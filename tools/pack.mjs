@@ -36,7 +36,9 @@ export function stage() {
   // The sample article stays in the repository (it links ../regsim-figure.js); source maps are
   // not built, and none may slip in.
   copyTree(dist, path.join(STAGE, 'dist'), (rel) => rel === 'examples' || rel.endsWith('.map'));
-  copyTree(path.join(root, 'npm'), STAGE, (rel) => rel === 'package.json');
+  copyTree(path.join(root, 'npm'), STAGE, (rel) => rel === 'package.json' || rel === 'README.md');
+  // The README's snippets name the package's own version.
+  fs.writeFileSync(path.join(STAGE, 'README.md'), fs.readFileSync(path.join(root, 'npm/README.md'), 'utf8').replaceAll('regsim@VERSION', `regsim@${version}`));
   for (const f of ['LICENSE-MIT', 'LICENSE-APACHE']) fs.copyFileSync(path.join(root, f), path.join(STAGE, f));
   const { name, ...rest } = JSON.parse(fs.readFileSync(path.join(root, 'npm/package.json'), 'utf8'));
   if ('version' in rest) throw new Error('pack: npm/package.json must not state a version: Cargo.toml has the one version');
