@@ -6,9 +6,14 @@
  * package, .html included (jsDelivr serves .html as plain text, so an app there would not open). */
 export const CDN = 'https://unpkg.com/';
 
+/** The address of the package's dist/ at a version, on the CDN (where regsim-figure.js is). */
+export function cdnBase(version) {
+  return `${CDN}regsim@${version}/dist/`;
+}
+
 /** The address of a file of the package's dist/ at a version, on the CDN. */
 export function cdnFile(version, file) {
-  return `${CDN}regsim@${version}/dist/${file}`;
+  return `${cdnBase(version)}${file}`;
 }
 
 /**
