@@ -68,6 +68,7 @@ test('CDN: the figure from a second origin at a versioned path draws, and opens 
     return [res.baseline.metrics.hhi.p50, res.reform.metrics.hhi.p50].map((a) => Array.from(a, (x) => (Number.isNaN(x) ? null : x)));
   });
   assert.deepEqual(appMedians, medians(r));
+  assert.match(await app.textContent('#model-version'), new RegExp(`regsim ${VERSION.replaceAll('.', '\\.')}\\.`));
   assert.deepEqual(appProblems, []);
 
   // embed.html from the CDN, in an iframe of the first origin.

@@ -6,7 +6,7 @@ import test from 'node:test';
 import assert from 'node:assert/strict';
 import fs from 'node:fs';
 import path from 'node:path';
-import { execFileSync } from 'node:child_process';
+import { execFileSync, spawnSync } from 'node:child_process';
 import { ROOT, VERSION, tarball } from './lib.mjs';
 import { STAGE, stage } from '../../tools/pack.mjs';
 
@@ -49,8 +49,11 @@ test('npm pack --dry-run lists only the files meant for the package, and the tar
 });
 
 test('cargo package holds the library, the CLI and the licences, and nothing of the web front end or its builds', () => {
-  const list = execFileSync('cargo', ['package', '--list', '--allow-dirty', '--quiet'], { cwd: ROOT, encoding: 'utf8' }).split('\n').filter(Boolean);
-  for (const f of ['Cargo.toml', 'LICENSE-MIT', 'LICENSE-APACHE', 'README.md', 'src/lib.rs', 'src/bin/regsim.rs', 'benches/run.rs']) assert.ok(list.includes(f), `${f} is in the crate`);
+  const res = spawnSync('cargo', ['package', '--list', '--allow-dirty'], { cwd: ROOT, encoding: 'utf8' });
+  assert.equal(res.status, 0, res.stderr);
+  assert.doesNotMatch(res.stderr, /warning/i, 'cargo package --list warns of nothing');
+  const list = res.stdout.split('\n').filter(Boolean);
+  for (const f of ['Cargo.toml', 'LICENSE-MIT', 'LICENSE-APACHE', 'README.md', 'src/lib.rs', 'src/bin/regsim.rs', 'benches/run.rs', 'tests/pinned_hash.txt']) assert.ok(list.includes(f), `${f} is in the crate`);
   assert.deepEqual(list.filter((f) => /node_modules|^www\/|^target\/|(^|\/)dist\/|(^|\/)pkg\/|\.wasm$|^npm\//.test(f)), [], 'nothing of the front end, its builds or node_modules');
   const toml = fs.readFileSync(path.join(ROOT, 'Cargo.toml'), 'utf8');
   assert.match(toml, /^license = "MIT OR Apache-2.0"$/m);

@@ -574,6 +574,7 @@ async function start() {
     return;
   }
   $('summary').replaceChildren(el('p', {}, 'Running the first simulations…'));
+  $('model-version').textContent = `Model: regsim ${cat.version}. One version gives the same numbers for the same scenario; a change of results is a new version.`;
   const q = fromQuery(cat, location.search);
   if (q.errors) {
     state = cat.defaultState();
