@@ -88,7 +88,7 @@ test('the sample article renders its three figures with no console errors', asyn
   await expect(frame.locator('regsim-figure .alt')).toContainText('Active developers, a custom reform based on SB 1047 as passed minus no regulation');
   // "Open in regsim" leads to the app with the same scenario.
   const href = await figs.nth(0).getByRole('link', { name: /Open in regsim/ }).getAttribute('href');
-  expect(new URL(href).pathname).toMatch(/\/$/);
+  expect(new URL(href).pathname).toMatch(/\/index\.html$/);
   expect(href).toContain('baseline=none&reform=sb1047');
   // The article's CSS does not reach into the figures (its serif font, its uppercase buttons).
   const style = await figs.nth(0).evaluate((f) => {
