@@ -62,9 +62,13 @@ setup() {
       (cd www && npm ci --no-audit --no-fund)
     fi
   fi
-  # What the package's tests use (tsc, a Vite of their own, Playwright's driver for Chromium).
+}
+
+# What the npm package's tests and size benchmark use (tsc, a Vite of their own, Playwright's
+# driver for Chromium); only `test` and `bench` need them.
+setup_package_tests() {
   if [ ! -d tests/package/node_modules ] || [ tests/package/package-lock.json -nt tests/package/node_modules/.package-lock.json ]; then
-    log "installing the package tests' npm packages (npm ci)"
+    log "installing the package tests' npm packages (npm ci in tests/package)"
     (cd tests/package && npm ci --no-audit --no-fund)
   fi
 }
@@ -123,6 +127,7 @@ run_tests() {
   log "the JS API of the release package in Node.js (node --test tests/js)"
   node --test tests/js/
 
+  setup_package_tests
   REGSIM_TARBALL="$(pack)"
   export REGSIM_TARBALL
   log "the npm package from its tarball, and the crate's contents and docs (node --test tests/package)"
@@ -142,6 +147,7 @@ run_bench() {
   log "wasm against native, in Node.js and headless Chromium (benches/wasm/bench.mjs)"
   node benches/wasm/bench.mjs
   log "sizes: the npm package's tarball, an embedded figure's transfer (benches/sizes.mjs)"
+  setup_package_tests
   node benches/sizes.mjs "$(pack)"
   if [ -f www/bench/app-bench.mjs ]; then
     log "front-end benchmark (www/bench/app-bench.mjs)"
