@@ -1,5 +1,5 @@
 #!/usr/bin/env bash
-# regsim's one entry point: ./build.sh setup | build | serve [PORT] | test | bench
+# regsim's one entry point: ./build.sh setup | build | serve [PORT] | pack | test | bench
 # Idempotent: `setup` installs only what is missing; every other command runs `setup` first.
 #
 #   setup        the wasm32 target, pinned wasm-bindgen-cli and wasm-pack (crates.io), Debian's
@@ -7,10 +7,14 @@
 #   build        release wasm package for the web into www/pkg (wasm-opt'd), then the front end
 #                (www/dist) when www/package.json exists
 #   serve [PORT] build, then serve the app on http://127.0.0.1:PORT/ (default 8080, or $PORT)
+#   pack         build, then the npm package regsim as target/npm/regsim-VERSION.tgz (npm pack;
+#                the version is Cargo.toml's)
 #   test         native tests; wasm tests and batch experiments in Node.js and in headless
-#                Chromium; the JS API against the release package; the front end's tests
+#                Chromium; the JS API against the release package; the npm package from its
+#                tarball (Node.js, a fresh Vite project, a CDN-like second origin); the crate's
+#                contents and docs; the front end's tests
 #   bench        native benchmark (divan); wasm against native in Node.js and headless Chromium;
-#                the front end's benchmark when it exists
+#                the npm package's and an embedded figure's sizes; the front end's benchmark
 set -euo pipefail
 cd "$(dirname "$0")"
 
@@ -60,6 +64,15 @@ setup() {
   fi
 }
 
+# What the npm package's tests and size benchmark use (tsc, a Vite of their own, Playwright's
+# driver for Chromium); only `test` and `bench` need them.
+setup_package_tests() {
+  if [ ! -d tests/package/node_modules ] || [ tests/package/package-lock.json -nt tests/package/node_modules/.package-lock.json ]; then
+    log "installing the package tests' npm packages (npm ci in tests/package)"
+    (cd tests/package && npm ci --no-audit --no-fund)
+  fi
+}
+
 build() {
   log "building the wasm package (release) into www/pkg"
   wasm-pack --quiet build --release --target web --out-dir www/pkg
@@ -68,6 +81,12 @@ build() {
     log "building the front end into www/dist"
     (cd www && npm run --silent build)
   fi
+}
+
+# The npm package's tarball (after build); prints its path.
+pack() {
+  log "packing the npm package into target/npm"
+  node tools/pack.mjs
 }
 
 serve() {
@@ -108,6 +127,12 @@ run_tests() {
   log "the JS API of the release package in Node.js (node --test tests/js)"
   node --test tests/js/
 
+  setup_package_tests
+  REGSIM_TARBALL="$(pack)"
+  export REGSIM_TARBALL
+  log "the npm package from its tarball, and the crate's contents and docs (node --test tests/package)"
+  node --test --test-concurrency=1 tests/package/
+
   if [ -f www/package.json ]; then
     log "front-end tests (npm test in www)"
     (cd www && npm test)
@@ -121,6 +146,9 @@ run_bench() {
   build
   log "wasm against native, in Node.js and headless Chromium (benches/wasm/bench.mjs)"
   node benches/wasm/bench.mjs
+  log "sizes: the npm package's tarball, an embedded figure's transfer (benches/sizes.mjs)"
+  setup_package_tests
+  node benches/sizes.mjs "$(pack)"
   if [ -f www/bench/app-bench.mjs ]; then
     log "front-end benchmark (www/bench/app-bench.mjs)"
     node www/bench/app-bench.mjs
@@ -133,7 +161,8 @@ case "$cmd" in
   setup) setup ;;
   build) setup; build ;;
   serve) setup; serve "$@" ;;
+  pack) setup; build; pack ;;
   test) setup; run_tests ;;
   bench) setup; run_bench ;;
-  *) echo "usage: ./build.sh setup|build|serve [PORT]|test|bench" >&2; exit 2 ;;
+  *) echo "usage: ./build.sh setup|build|serve [PORT]|pack|test|bench" >&2; exit 2 ;;
 esac

@@ -298,6 +298,13 @@ pub fn max_replicates() -> u32 {
     scenario::MAX_REPLICATES
 }
 
+/// The model's version (the crate's, as in every result's `version`): one version gives the same
+/// bits everywhere, and a change of results is a new version (docs/versions.md).
+#[wasm_bindgen]
+pub fn version() -> String {
+    crate::report::VERSION.to_string()
+}
+
 /// A 16-hex-digit hash of every output bit of one replicate: the same in every build.
 #[wasm_bindgen(js_name = replicateHash)]
 pub fn replicate_hash(value: JsValue, index: JsValue) -> Result<String, JsValue> {

@@ -2,12 +2,18 @@ import { defineConfig } from 'vite';
 import fs from 'node:fs';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
+import { crateVersion } from '../tools/version.mjs';
 
 const here = path.dirname(fileURLToPath(import.meta.url));
 
-// Scripts that writers link to by name, at the root of www/dist: the figure element and the
-// iframe resizer. Everything else gets a hashed name under assets/.
-const NAMED = { 'regsim-figure': 'src/embed/regsim-figure.js', 'regsim-frame': 'src/embed/regsim-frame.js' };
+// regsim's one version, Cargo.toml's (docs/versions.md), for the scripts that need it before the
+// model has loaded (a figure's default app address on a CDN).
+const VERSION = crateVersion();
+
+// Scripts that writers link to by name, at the root of www/dist: the figure element, the
+// iframe resizer and the JavaScript API (the npm package's; docs/embedding.md). Everything else
+// gets a hashed name under assets/.
+const NAMED = { 'regsim-figure': 'src/embed/regsim-figure.js', 'regsim-frame': 'src/embed/regsim-frame.js', regsim: 'src/api/index.js' };
 
 /** Files under a directory, as paths relative to it. */
 function walk(dir, rel = '') {
@@ -45,6 +51,7 @@ function examples() {
 export default defineConfig({
   base: './',
   plugins: [examples()],
+  define: { __REGSIM_VERSION__: JSON.stringify(VERSION) },
   build: {
     outDir: 'dist',
     emptyOutDir: true,
@@ -52,6 +59,8 @@ export default defineConfig({
     assetsInlineLimit: 0,
     chunkSizeWarningLimit: 1000,
     rolldownOptions: {
+      // The API's entry (regsim.js) is imported by name: its exports must stay.
+      preserveEntrySignatures: 'exports-only',
       input: {
         main: path.join(here, 'index.html'),
         embed: path.join(here, 'embed.html'),

@@ -28,6 +28,12 @@ test('the release package gives the same bits as the native build (tests/pinned_
   assert.equal(api.replicateHash(api.defaultScenario(), 0), pinned);
 });
 
+test('the model says its version, Cargo.toml’s, as every result does', async () => {
+  const { crateVersion } = await import('../../tools/version.mjs');
+  assert.equal(api.version(), crateVersion());
+  assert.equal(api.runEnsemble(short(2), 1).version, api.version());
+});
+
 test('presets, default scenario, parameter table and metrics', () => {
   const names = api.presetNames();
   assert.deepEqual(names, ['none', 'sb1047', 'sb53', 'eu_gpai', 'strict_all', 'open_safe_harbor']);

@@ -142,3 +142,15 @@ export function decimalComma(text) {
 export function quarterText(q) {
   return String(q).replace(/^(\d{4})Q(\d)$/, '$1 Q$2');
 }
+
+/** A value as an error message shows it: "abc" (cut at 60 characters), NaN, 10n, an array. */
+export function show(v) {
+  if (typeof v === 'number' || v === null || v === undefined) return String(v);
+  if (typeof v === 'bigint') return `${v}n`;
+  if (Array.isArray(v)) return 'an array';
+  if (typeof v === 'object') return 'an object';
+  if (typeof v === 'function') return 'a function';
+  if (typeof v === 'symbol') return 'a symbol';
+  const t = String(v);
+  return JSON.stringify(t.length > 60 ? `${t.slice(0, 60)}…` : t);
+}

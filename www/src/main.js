@@ -12,6 +12,7 @@ import { CHARTS, Chart, chartCsv, chartPng, dataTables, palette, quarterText, re
 import { headline, summarize } from './summary.js';
 import { RunPool } from './pool.js';
 import { elementSnippet, figureAttributes, iframeSnippet } from './embed/snippets.js';
+import { cdnBase } from './embed/cdn.js';
 
 performance.mark('regsim:start');
 
@@ -502,6 +503,7 @@ function buildEmbed() {
     const caption = `${chart.title}: ${lab.reformTitle} against ${lab.baselineTitle}${diff.checked ? ' (difference)' : ''}`;
     const attrs = figureAttributes(cat, state, { metric: chart.id, difference: diff.checked, caption });
     const base = new URL('./', location.href);
+    $('embed-cdn').value = elementSnippet(cdnBase(cat.version), attrs);
     $('embed-element').value = elementSnippet(base, attrs);
     $('embed-iframe').value = iframeSnippet(base, attrs, `${caption} (regsim, live)`);
   };
@@ -516,6 +518,7 @@ function buildEmbed() {
   diff.addEventListener('change', render);
   dlg.addEventListener('close', () => opener.focus());
   for (const [button, box, what] of [
+    ['embed-copy-cdn', 'embed-cdn', 'CDN'],
     ['embed-copy-element', 'embed-element', 'web component'],
     ['embed-copy-iframe', 'embed-iframe', 'iframe'],
   ]) {
@@ -571,6 +574,7 @@ async function start() {
     return;
   }
   $('summary').replaceChildren(el('p', {}, 'Running the first simulations…'));
+  $('model-version').textContent = `Model: regsim ${cat.version}. One version gives the same numbers for the same scenario; a change of results is a new version.`;
   const q = fromQuery(cat, location.search);
   if (q.errors) {
     state = cat.defaultState();

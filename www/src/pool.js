@@ -11,8 +11,9 @@ export class RunPool {
    * @param {Promise<WebAssembly.Module|string|URL>} module  the compiled model, or the URL of
    *   its .wasm file for the workers to fetch and compile themselves (when ready)
    * @param {number} size    number of workers
-   * @param {{workerUrl?: URL|string}} [options]  where the worker script is (by default next to
-   *   this module, as built)
+   * @param {{workerUrl?: URL|string, createWorker?: (name: string) => Worker}} [options]  where
+   *   the worker script is (by default next to this module, as built), or a function that makes
+   *   a worker-like object (postMessage, onmessage, onerror, terminate: Node.js's worker threads)
    */
   constructor(module, size, options = {}) {
     this.size = size;
@@ -23,9 +24,11 @@ export class RunPool {
     this.calls = new Map(); // id → {resolve, reject}: api calls
     this.broken = null; // message, once the model could not start
     for (let i = 0; i < size; i++) {
-      const w = options.workerUrl
-        ? makeWorker(options.workerUrl, `regsim-${i}`)
-        : new Worker(new URL('./worker.js', import.meta.url), { type: 'module', name: `regsim-${i}` });
+      const w = options.createWorker
+        ? options.createWorker(`regsim-${i}`)
+        : options.workerUrl
+          ? makeWorker(options.workerUrl, `regsim-${i}`)
+          : new Worker(new URL('./worker.js', import.meta.url), { type: 'module', name: `regsim-${i}` });
       w.onmessage = (e) => this.#message(i, e.data);
       w.onerror = (e) => this.#fail(`a worker failed: ${e.message ?? 'unknown error'}`, true);
       // Workers start loading their script now; the model follows when it is ready.
@@ -162,7 +165,9 @@ export class RunPool {
     }
   }
 
+  /** Stop the workers; what is pending, and what is asked later, rejects. */
   terminate() {
+    this.#fail('the model was closed', true);
     for (const w of this.workers) w.terminate();
   }
 }

@@ -40,6 +40,7 @@ export function catalogData(api) {
     metrics: Array.from(api.metrics()),
     maxReplicates: api.maxReplicates(),
     defaults: api.defaultScenario(),
+    version: api.version(),
   };
 }
 
@@ -71,6 +72,7 @@ export class Catalog {
     this.byPath = new Map(this.specs.map((s) => [s.path, s]));
     this.maxReplicates = data.maxReplicates;
     this.defaults = data.defaults;
+    this.version = data.version;
   }
 
   preset(name) {

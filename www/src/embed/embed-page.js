@@ -67,7 +67,7 @@ if (problems.length) {
   box.append(p, ul);
   root.append(box);
   // The figure's own options are checked too, so that one look shows every problem of the link.
-  const app = new URL('./', location.href).href;
+  const app = new URL('./index.html', location.href).href;
   getRuntime(app)
     .catalog.then((cat) => {
       const r = readOptions(cat, (k) => query.get(k), app);

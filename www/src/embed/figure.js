@@ -560,7 +560,7 @@ export function defineFigure(app) {
       this.#renderLegend(titles);
       const same = state.baseline === state.reformBase && !custom;
       e.alt.replaceChildren(...this.#charts.map((c) => el('p', {}, describe(c.def, result, this.#mode, phrases, same))));
-      e.note.textContent = `Simulated live by regsim: ${diff ? 'paired differences' : 'medians'} over ${result.replicates} runs${diff ? '' : ' of each scenario'}, which share their random numbers; shaded bands hold 50% and 90% of runs. A model of policy levers, not a forecast.`;
+      e.note.textContent = `Simulated live by regsim ${result.version}: ${diff ? 'paired differences' : 'medians'} over ${result.replicates} runs${diff ? '' : ' of each scenario'}, which share their random numbers; shaded bands hold 50% and 90% of runs. A model of policy levers, not a forecast.`;
       e.link.href = `${this.#opts.app}?${toQuery(this.#cat, state)}`;
       e.link.setAttribute('aria-label', `Open in regsim: ${titles.reform} against ${titles.baseline} in the full app (new tab)`);
       if (e.data.open) this.#renderTables();

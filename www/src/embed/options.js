@@ -2,7 +2,7 @@
 // problem reported as one line naming the attribute, the value and what is allowed.
 
 import { CHARTS } from '../charts.js';
-import { thousandsHint } from '../format.js';
+import { show, thousandsHint } from '../format.js';
 import { SHARED_PATHS, clone, controlModel, getPath, setPath } from '../params.js';
 import { DEFAULT_BASELINE, DEFAULT_REFORM, diffFromPreset, isCustom, runScenarios } from '../state.js';
 
@@ -45,18 +45,6 @@ const EXTRA = {
 
 /** Longest text an attribute may hold. */
 export const MAX_TEXT = 2000;
-
-/** A value as an error message shows it: "abc" (cut at 60 characters), NaN, 10n, an array. */
-export function show(v) {
-  if (typeof v === 'number' || v === null || v === undefined) return String(v);
-  if (typeof v === 'bigint') return `${v}n`;
-  if (Array.isArray(v)) return 'an array';
-  if (typeof v === 'object') return 'an object';
-  if (typeof v === 'function') return 'a function';
-  if (typeof v === 'symbol') return 'a symbol';
-  const t = String(v);
-  return JSON.stringify(t.length > 60 ? `${t.slice(0, 60)}…` : t);
-}
 
 /** Names a writer may give to `metric`: chart names, then metric names. */
 export function metricNames(cat) {
@@ -321,4 +309,4 @@ export function simulationAttrs(cat, state, all = false) {
   return out;
 }
 
-export { clone };
+export { clone, show };

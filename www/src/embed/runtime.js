@@ -2,8 +2,7 @@
 // itself (so the page's thread never touches WebAssembly), and the model's catalog (presets,
 // parameters, metrics), asked of that worker once.
 
-import workerUrl from '../worker.js?worker&url';
-import wasmUrl from '../../pkg/regsim_bg.wasm?url';
+import { WASM_URL, WORKER_URL } from '../model-files.js';
 import { RunPool } from '../pool.js';
 import { Catalog } from '../state.js';
 
@@ -15,10 +14,7 @@ let runtime = null;
  */
 export function getRuntime(app) {
   if (!runtime) {
-    // Both URLs resolve against this script's own address, so the files work from any host path.
-    const wasm = new URL(wasmUrl, import.meta.url);
-    const worker = new URL(workerUrl, import.meta.url);
-    const pool = new RunPool(Promise.resolve(wasm), 1, { workerUrl: worker });
+    const pool = new RunPool(Promise.resolve(new URL(WASM_URL)), 1, { workerUrl: WORKER_URL });
     const catalog = pool.api('catalog').then((data) => new Catalog(null, data));
     catalog.catch(() => {}); // each figure reports it
     runtime = { pool, catalog, app };

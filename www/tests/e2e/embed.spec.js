@@ -9,6 +9,7 @@ import zlib from 'node:zlib';
 import { fileURLToPath } from 'node:url';
 import { AXE_PATH, expect } from './helpers.js';
 import { DIST, serve } from './servers.js';
+import { crateVersion } from '../../../tools/version.mjs';
 
 const ARTICLE = './examples/article.html';
 const here = path.dirname(fileURLToPath(import.meta.url));
@@ -87,7 +88,7 @@ test('the sample article renders its three figures with no console errors', asyn
   await expect(frame.locator('regsim-figure .alt')).toContainText('Active developers, a custom reform based on SB 1047 as passed minus no regulation');
   // "Open in regsim" leads to the app with the same scenario.
   const href = await figs.nth(0).getByRole('link', { name: /Open in regsim/ }).getAttribute('href');
-  expect(new URL(href).pathname).toMatch(/\/$/);
+  expect(new URL(href).pathname).toMatch(/\/index\.html$/);
   expect(href).toContain('baseline=none&reform=sb1047');
   // The article's CSS does not reach into the figures (its serif font, its uppercase buttons).
   const style = await figs.nth(0).evaluate((f) => {
@@ -578,7 +579,7 @@ test('the figure works from another origin, served with CORS, under the document
     await figuresIdle(page);
     const r = await resultsOf(page, 0);
     expect(r.scenario.preset).toBe('sb53');
-    expect(r.link.startsWith(`${host.origin}/?`)).toBe(true);
+    expect(r.link.startsWith(`${host.origin}/index.html?`)).toBe(true);
     expect(await page.evaluate(() => window.__violations)).toEqual([]);
     expect(problems).toEqual([]);
   } finally {
@@ -684,7 +685,7 @@ test.describe('on a 375 px phone', () => {
   });
 });
 
-test('the app’s Embed button gives both snippets for the current scenario, and they reproduce it', async ({ page, context, baseURL }) => {
+test('the app’s Embed button gives its snippets for the current scenario, and they reproduce it', async ({ page, context, baseURL }) => {
   await context.grantPermissions(['clipboard-read', 'clipboard-write']);
   const A = new URL(baseURL).origin;
   const problems = watch(page);
@@ -708,6 +709,7 @@ test('the app’s Embed button gives both snippets for the current scenario, and
   expect(element).toMatch(/\n {2}difference\n/);
   const iframe = await iframeBox.inputValue();
   expect(iframe).toContain(`<iframe src="${A}/embed.html?preset=sb1047&amp;baseline=sb53&amp;set=regime.compliance_fixed%3D5000000&amp;seed=3&amp;replicates=8&amp;metric=cr4&amp;difference=&amp;caption=`);
+  const cdnSnippet = await dlg.getByRole('textbox', { name: /From a CDN, pinned/ }).inputValue();
   // Copy, by button.
   await dlg.getByRole('button', { name: 'Copy the web component snippet' }).click();
   await expect(dlg.getByRole('status')).toHaveText('Copied the web component snippet.');
@@ -736,6 +738,18 @@ test('the app’s Embed button gives both snippets for the current scenario, and
   await page.goto(src);
   await figuresIdle(page);
   expect(medians(await resultsOf(page, 0))).toEqual(app);
+
+  // The CDN snippet: the same element, its script pinned to the app's version on the CDN (here
+  // served by this server, as the package's dist/ is this build).
+  const version = crateVersion();
+  const cdn = `https://unpkg.com/regsim@${version}/dist/`;
+  expect(cdnSnippet).toBe(element.replace(`${A}/`, cdn));
+  await page.route(`${A}/cdn-snippet.html`, (route) => route.fulfill({ contentType: 'text/html', body: `<!doctype html><title>t</title><link rel="icon" href="data:,">${cdnSnippet.replace(cdn, `${A}/`)}` }));
+  await page.goto(`${A}/cdn-snippet.html`);
+  await figuresIdle(page);
+  const pinned = await resultsOf(page, 0);
+  expect(medians(pinned)).toEqual(app);
+  await expect(page.locator('regsim-figure').locator('.note')).toContainText(`Simulated live by regsim ${version}:`);
 });
 
 test('update() asks the model once to check a scenario, and the redraw does not ask again', async ({ page }) => {
