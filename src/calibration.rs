@@ -74,6 +74,44 @@ pub fn with_set(s: &Scenario, index: u32) -> Scenario {
     apply_json_overlay(s, &overlay).expect("accepted sets hold values inside their parameters' ranges")
 }
 
+/// One uncertain parameter and how much of its range the calibration left open.
+#[derive(Clone, Debug, PartialEq, serde::Serialize)]
+pub struct Uncertain {
+    /// Scenario path.
+    pub path: &'static str,
+    /// Low end of its uncertain range.
+    pub low: f64,
+    /// High end.
+    pub high: f64,
+    /// The accepted sets' 5th–95th percentile spread as a fraction of the range (1 when the
+    /// calibration did not narrow it, or did not vary it).
+    pub spread: f64,
+}
+
+/// The uncertain parameters, most uncertain first: the calibration narrowed them least.
+pub fn most_uncertain() -> Vec<Uncertain> {
+    let a = accepted();
+    let mut out: Vec<Uncertain> = crate::scenario::spec::param_specs()
+        .iter()
+        .filter_map(|p| {
+            let (low, high) = p.prior?;
+            let col = a.paths.iter().position(|q| q == p.path);
+            let spread = match col {
+                Some(j) if a.sets.len() > 1 => {
+                    let mut v: Vec<f64> = a.sets.iter().map(|r| r[j]).collect();
+                    v.sort_by(|x, y| x.total_cmp(y));
+                    (crate::ensemble::quantile(&v, 0.95) - crate::ensemble::quantile(&v, 0.05)) / (high - low)
+                }
+                _ => 1.0,
+            };
+            Some(Uncertain { path: p.path, low, high, spread })
+        })
+        .collect();
+    // Stable: ties keep the table's order.
+    out.sort_by(|x, y| y.spread.total_cmp(&x.spread));
+    out
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;

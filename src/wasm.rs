@@ -187,6 +187,16 @@ fn read(value: &JsValue, what: &str) -> (Option<Scenario>, Vec<FieldError>) {
         let e = FieldError { field: what.into(), value: describe(value), allowed: "a scenario object (see defaultScenario())".into() };
         return (None, vec![e]);
     }
+    // A scenario of model v1.3 (schema version 1) is mapped onto this one as a whole.
+    if Reflect::get(value, &JsValue::from_str("schema_version")).ok().and_then(|v| v.as_f64()) == Some(1.0) {
+        return match serde_wasm_bindgen::from_value::<serde_json::Value>(value.clone()) {
+            Ok(v) => match scenario::migrate::upgrade_whole(&v) {
+                Ok(s) => (Some(s), Vec::new()),
+                Err(e) => (None, e.0),
+            },
+            Err(e) => (None, vec![FieldError { field: what.into(), value: describe(value), allowed: format!("a scenario object ({e})") }]),
+        };
+    }
     let default = Scenario::default();
     let (Ok(serde_json::Value::Object(shape)), Ok(merged)) = (serde_json::to_value(&default), to_js(&default)) else {
         return (None, vec![FieldError { field: what.into(), value: "a scenario".into(), allowed: "a scenario object".into() }]);
@@ -290,6 +300,20 @@ pub fn metrics() -> Array {
 #[wasm_bindgen(js_name = validateScenario)]
 pub fn validate_scenario(value: JsValue) -> Result<JsValue, JsValue> {
     to_js(&checked(&value, "scenario").err().unwrap_or_default())
+}
+
+/// A scenario of any schema version as a whole scenario of this one (model v1.3's, version 1,
+/// mapped as `scenario::migrate` says); throws naming what cannot be mapped.
+#[wasm_bindgen(js_name = upgradeScenario)]
+pub fn upgrade_scenario(value: JsValue) -> Result<JsValue, JsValue> {
+    let s = parse_valid(value, "scenario")?;
+    to_js(&s)
+}
+
+/// The schema version of this model's scenarios.
+#[wasm_bindgen(js_name = schemaVersion)]
+pub fn schema_version() -> u32 {
+    scenario::SCHEMA_VERSION
 }
 
 /// The largest replicate count an experiment accepts.
@@ -694,4 +718,116 @@ pub fn run_comparison(baseline: JsValue, reform: JsValue, replicates: JsValue) -
         return Err(js_error(e));
     }
     Experiment::new(baseline, reform, replicates)?.result()
+}
+
+/// A sweep: an experiment (the object form of an experiment file, see docs/analysis.md) run point
+/// by point, so that several workers can share its points and report as each finishes.
+///
+/// ```js
+/// const sweep = new Sweep(experiment);          // throws, naming every bad field
+/// const rows = sweep.runPoint(0);               // Float64Array: replicates × columns
+/// const idx = sweep.indices(means);             // means: one number per point
+/// ```
+#[wasm_bindgen]
+pub struct Sweep {
+    e: crate::analysis::experiment::Experiment,
+}
+
+#[wasm_bindgen]
+impl Sweep {
+    /// Check an experiment object and build its design.
+    #[wasm_bindgen(constructor)]
+    pub fn new(experiment: JsValue) -> Result<Sweep, JsValue> {
+        use crate::analysis::experiment::{spec_from_value, Experiment};
+        let v: serde_json::Value = serde_wasm_bindgen::from_value(experiment.clone()).map_err(|_| js_error(FieldError { field: "experiment".into(), value: describe(&experiment), allowed: "an experiment object (see docs/analysis.md)".into() }))?;
+        let spec = spec_from_value(v).map_err(js_error)?;
+        Ok(Sweep { e: Experiment::new(spec).map_err(js_error)? })
+    }
+
+    /// Number of design points.
+    #[wasm_bindgen(getter)]
+    pub fn points(&self) -> u32 {
+        self.e.len() as u32
+    }
+
+    /// Replicates per point and arm.
+    #[wasm_bindgen(getter)]
+    pub fn replicates(&self) -> u32 {
+        self.e.replicates()
+    }
+
+    /// The factors' scenario paths, in design order.
+    pub fn factors(&self) -> Array {
+        self.e.factors.iter().map(|f| JsValue::from_str(&f.path)).collect()
+    }
+
+    /// The summary columns of a row, in order (`NAME_baseline`, `NAME_reform`, `NAME_effect` for
+    /// a comparison).
+    pub fn columns(&self) -> Array {
+        self.e.summary_columns().iter().map(|c| JsValue::from_str(c)).collect()
+    }
+
+    /// The factors' values at point `i` (null where a factor keeps the scenario's value).
+    #[wasm_bindgen(js_name = factorValues)]
+    pub fn factor_values(&self, i: JsValue) -> Result<JsValue, JsValue> {
+        let i = self.point_arg(&i)?;
+        to_js(&self.e.factor_values(i))
+    }
+
+    /// Run every replicate of point `i`: a Float64Array of replicates × columns, row by row.
+    #[wasm_bindgen(js_name = runPoint)]
+    pub fn run_point(&self, i: JsValue) -> Result<Float64Array, JsValue> {
+        let i = self.point_arg(&i)?;
+        let rows = self.e.run_point(i).map_err(js_error)?;
+        let flat: Vec<f64> = rows.into_iter().flatten().collect();
+        Ok(Float64Array::from(&flat[..]))
+    }
+
+    /// Sensitivity indices from one number per point (e.g. a column's mean over replicates):
+    /// Morris, Sobol' or tornado, as the design allows. `options`: `{resamples, level}`.
+    pub fn indices(&self, y: JsValue, options: JsValue) -> Result<JsValue, JsValue> {
+        let y: Vec<f64> = if y.is_instance_of::<Float64Array>() { Float64Array::from(y).to_vec() } else { return Err(js_error(FieldError { field: "y".into(), value: describe(&y), allowed: format!("a Float64Array of {} values, one per point", self.e.len()) })) };
+        if y.len() != self.e.len() {
+            return Err(js_error(FieldError { field: "y".into(), value: format!("{} values", y.len()), allowed: format!("{} values, one per point", self.e.len()) }));
+        }
+        let mut boot = crate::analysis::sensitivity::Bootstrap { seed: self.e.spec.seed, ..Default::default() };
+        if is_plain_object(&options) {
+            if let Some(r) = Reflect::get(&options, &"resamples".into()).ok().filter(|v| !v.is_undefined()) {
+                boot.resamples = whole_arg("options.resamples", &r, 100_000)?.max(2) as usize;
+            }
+            if let Some(l) = Reflect::get(&options, &"level".into()).ok().filter(|v| !v.is_undefined()) {
+                boot.level = l.as_f64().filter(|x| *x > 0.0 && *x < 1.0).ok_or_else(|| js_error(FieldError { field: "options.level".into(), value: describe(&l), allowed: "a number between 0 and 1".into() }))?;
+            }
+        }
+        let idx = crate::analysis::results::indices(&self.e, &y, &boot).map_err(js_error)?;
+        to_js(&idx)
+    }
+
+    fn point_arg(&self, i: &JsValue) -> Result<usize, JsValue> {
+        let n = self.e.len() as u32;
+        let i = whole_arg("point", i, n.saturating_sub(1))?;
+        Ok(i as usize)
+    }
+}
+
+/// The uncertain parameters, most uncertain first (the calibration narrowed them least):
+/// `[{path, low, high, spread}]`.
+#[wasm_bindgen(js_name = uncertainParameters)]
+pub fn uncertain_parameters() -> Result<JsValue, JsValue> {
+    to_js(&crate::calibration::most_uncertain())
+}
+
+/// The experiment object of a "What drives this?" view: `baseline` and `reform` whole scenarios,
+/// `drivers` `{kind: "tornado"|"morris", metric, from, to, count?, replicates?, trajectories?}`.
+/// Pass it to `new Sweep(...)`.
+#[wasm_bindgen(js_name = driversExperiment)]
+pub fn drivers_experiment(baseline: JsValue, reform: JsValue, drivers: JsValue) -> Result<JsValue, JsValue> {
+    let b = parse_valid(baseline, "baseline")?;
+    let r = parse_valid(reform, "reform")?;
+    let d: crate::analysis::drivers::DriversSpec = serde_wasm_bindgen::from_value::<serde_json::Value>(drivers.clone())
+        .ok()
+        .and_then(|v| serde_json::from_value(v).ok())
+        .ok_or_else(|| js_error(FieldError { field: "drivers".into(), value: describe(&drivers), allowed: "{kind: \"tornado\" or \"morris\", metric, from, to, count?, replicates?, trajectories?}".into() }))?;
+    let spec = crate::analysis::drivers::experiment(&serde_json::to_value(&b).map_err(js_error)?, &serde_json::to_value(&r).map_err(js_error)?, &d);
+    to_js(&spec)
 }

@@ -116,7 +116,7 @@ fn bad_input_gives_exit_code_2_and_one_line_naming_the_field() {
     assert_rejected(&["merge", "--format", "runs", "x.json"], "json, csv]");
     assert_rejected(&["run", "--threads", "0"], "--threads");
     assert_rejected(&["compare"], "--reform <REFORM>");
-    assert_rejected(&["merge"], "PART.json");
+    assert_rejected(&["merge"], "<PART>");
     assert_rejected(&["calibrate", "--replicates", "2", "--set", "simulation.quarters=8"], "at least 16");
     // An unknown or empty key is blamed on the key, with the known ones near it.
     assert_rejected(&["run", "--set", "market.nope=1"], "market.beta_frontier");

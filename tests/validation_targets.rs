@@ -30,7 +30,7 @@ fn target_1_baseline_meets_the_calibration_targets() {
     let targets = calibration_targets(REPLICATES).unwrap();
     print!("{}", regsim::analysis::targets_markdown(&targets));
     for t in &targets {
-        assert!(t.met(), "{}: {} outside {}–{}", t.name, t.value, t.low, t.high);
+        assert!(t.met(), "{}: {} outside {}", t.spec.name, t.value, t.spec.bound.text());
     }
 }
 

@@ -121,6 +121,12 @@ pub struct ExperimentSpec {
     /// A partial scenario laid over both presets first.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub scenario: Option<Value>,
+    /// A partial (or whole) scenario laid over the baseline preset next.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub baseline_scenario: Option<Value>,
+    /// A partial (or whole) scenario laid over the reform preset next.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub reform_scenario: Option<Value>,
     /// `path=value` overrides of both arms.
     #[serde(default, skip_serializing_if = "Vec::is_empty")]
     pub set: Vec<String>,
@@ -213,6 +219,10 @@ impl Experiment {
             let mut s = preset_or_error(preset).map_err(|e| rename(e, "preset", field))?;
             if let Some(overlay) = &spec.scenario {
                 s = apply_json_overlay(&s, overlay).map_err(|e| prefix(e, "scenario."))?;
+            }
+            let own = if field == "baseline" { &spec.baseline_scenario } else { &spec.reform_scenario };
+            if let Some(overlay) = own {
+                s = apply_json_overlay(&s, overlay).map_err(|e| prefix(e, &format!("{field}_scenario.")))?;
             }
             for kv in spec.set.iter().map(|kv| (kv, "set")).chain(sets.iter().map(|kv| (kv, if field == "baseline" { "baseline_set" } else { "reform_set" }))) {
                 s = apply_set(&s, kv.0).map_err(|e| rename(e, "--set", kv.1))?;

@@ -187,6 +187,8 @@ pub fn run_wave(base: &Scenario, prior: &[PriorRange], points: Option<Vec<Vec<f6
         baseline: "none".into(),
         reform: None,
         scenario: Some(serde_json::to_value(base).expect("a scenario serializes")),
+        baseline_scenario: None,
+        reform_scenario: None,
         set: vec![],
         baseline_set: vec![],
         reform_set: vec![],

@@ -7,6 +7,7 @@
 //! callers.
 
 pub mod design;
+pub mod drivers;
 pub mod experiment;
 #[cfg(not(target_arch = "wasm32"))]
 pub mod history;

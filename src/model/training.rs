@@ -307,7 +307,9 @@ impl Simulation {
         if now == Mode::Open {
             return;
         }
-        let firm = if self.rules.liability() && self.models[c].covered { self.with_capped_harm(self.firm_view(i)) } else { self.firm_view(i) };
+        // A model coming to the market from outside may become covered by complying.
+        let may_be_covered = self.models[c].covered || (self.devs[i].outside && regulation::is_covered(&self.s.regime, self.models[c].log_flop, self.models[c].cost));
+        let firm = if self.rules.liability() && may_be_covered { self.with_capped_harm(self.firm_view(i)) } else { self.firm_view(i) };
         let safety = self.models[c].safety;
         // One set of rivals and one nest value for every mode: the modes differ by a factor.
         let rules = &self.rules;

@@ -9,6 +9,7 @@
 //! i.e. the test never holds.
 
 mod flatten;
+pub mod migrate;
 mod overrides;
 mod presets;
 pub mod spec;

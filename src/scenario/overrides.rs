@@ -43,8 +43,12 @@ pub fn short_json(v: &Value) -> String {
 }
 
 /// Deserialize a scenario from a JSON value; an error names the path of the offending field, its
-/// value and what the field allows.
+/// value and what the field allows. A scenario of schema version 1 (model v1.3) is mapped onto
+/// this version first ([`super::migrate`]).
 pub fn from_value(v: Value) -> Result<Scenario, ScenarioError> {
+    if super::migrate::version_of(&v) == Some(1) {
+        return super::migrate::upgrade_whole(&v);
+    }
     serde_path_to_error::deserialize::<_, Scenario>(&v).map_err(|e| {
         let path = e.path().to_string();
         let field = if path == "." { "scenario".to_string() } else { path };
@@ -73,7 +77,8 @@ pub fn parse_scenario_json(text: &str) -> Result<Scenario, ScenarioError> {
 /// those of the base; an unknown field is an error naming its path.
 pub fn apply_json_overlay(base: &Scenario, overlay: &Value) -> Result<Scenario, ScenarioError> {
     let mut merged = serde_json::to_value(base).expect("a scenario always serializes");
-    merge(&mut merged, overlay, "")?;
+    let overlay = super::migrate::upgrade(overlay)?;
+    merge(&mut merged, &overlay, "")?;
     from_value(merged)
 }
 
