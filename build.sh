@@ -1,15 +1,19 @@
 #!/usr/bin/env bash
 # regsim's one entry point: ./build.sh setup | build | serve [PORT] | pack | test | bench
-# Idempotent: `setup` installs only what is missing; every other command runs `setup` first.
+# Idempotent: `setup` installs only what is missing; every other command installs what it needs
+# first (build, serve and pack only the first line below).
 #
 #   setup        the wasm32 target, pinned wasm-bindgen-cli and wasm-pack (crates.io), Debian's
-#                binaryen, chromium and chromium-driver (apt), the front end's npm packages
+#                binaryen, chromium and chromium-driver (apt), the front end's npm packages;
+#                for test and bench also the package tests' npm packages, Debian's Slurm and
+#                munge, and a Python environment (.venv) with SALib and EMA Workbench
 #   build        release wasm package for the web into www/pkg (wasm-opt'd), then the front end
 #                (www/dist) when www/package.json exists
 #   serve [PORT] build, then serve the app on http://127.0.0.1:PORT/ (default 8080, or $PORT)
 #   pack         build, then the npm package regsim as target/npm/regsim-VERSION.tgz (npm pack;
 #                the version is Cargo.toml's)
-#   test         native tests; wasm tests and batch experiments in Node.js and in headless
+#   test         native tests; sensitivity indices against SALib; a sweep on a Slurm cluster
+#                started for the test; wasm tests and batch experiments in Node.js and in headless
 #                Chromium; the JS API against the release package; the npm package from its
 #                tarball (Node.js, a fresh Vite project, a CDN-like second origin); the crate's
 #                contents and docs; the front end's tests
@@ -44,6 +48,13 @@ apt_install() {
 }
 
 setup() {
+  setup_core
+  setup_package_tests
+  setup_analysis_tests
+}
+
+# What build and serve need.
+setup_core() {
   command -v cargo >/dev/null || { echo "build.sh: cargo not found; install rustup first (https://rustup.rs)" >&2; exit 1; }
   command -v node >/dev/null || { echo "build.sh: node not found; install Node.js 20 or later first" >&2; exit 1; }
   rustup target list --installed | grep -qx wasm32-unknown-unknown || { log "adding wasm32 target"; rustup target add wasm32-unknown-unknown; }
@@ -61,6 +72,20 @@ setup() {
       log "installing front-end packages (npm ci)"
       (cd www && npm ci --no-audit --no-fund)
     fi
+  fi
+}
+
+# What the analysis tests and the docs' worked examples use: a single-node Slurm cluster's daemons
+# (Debian's slurmctld, slurmd, slurm-client, munge; tests/slurm starts and stops them itself) and
+# a Python environment with SALib and EMA Workbench (.venv, pinned in tools/python-requirements.txt).
+setup_analysis_tests() {
+  apt_install slurmctld slurmd slurm-client munge
+  if ! cmp -s tools/python-requirements.txt .venv/requirements.txt 2>/dev/null; then
+    log "installing the Python packages of the analysis tests into .venv (a few minutes the first time)"
+    command -v python3 >/dev/null || apt_install python3
+    python3 -m venv .venv 2>/dev/null || { apt_install python3-venv; rm -rf .venv; python3 -m venv .venv; }
+    .venv/bin/pip install -q --disable-pip-version-check -r tools/python-requirements.txt
+    cp tools/python-requirements.txt .venv/requirements.txt
   fi
 }
 
@@ -113,6 +138,13 @@ run_tests() {
   log "native tests (cargo test)"
   cargo test
 
+  log "sensitivity indices against SALib on the same samples (tests/salib/compare.py)"
+  cargo build --release --bin regsim
+  .venv/bin/python tests/salib/compare.py target/release/regsim
+
+  log "a sweep as a Slurm job array on a single-node cluster started for the test (tests/slurm/run.sh)"
+  tests/slurm/run.sh target/release/regsim
+
   log "wasm tests and batch experiments in Node.js (wasm-pack test --node)"
   wasm-pack test --node --release -- "${wasm_tests[@]}" -- --nocapture
 
@@ -127,7 +159,6 @@ run_tests() {
   log "the JS API of the release package in Node.js (node --test tests/js)"
   node --test tests/js/
 
-  setup_package_tests
   REGSIM_TARBALL="$(pack)"
   export REGSIM_TARBALL
   log "the npm package from its tarball, and the crate's contents and docs (node --test tests/package)"
@@ -143,11 +174,13 @@ run_tests() {
 run_bench() {
   log "native benchmark (cargo bench)"
   cargo bench
+  log "the sweep runner: two threads against one, memory from 1,000 to 100,000 rows (benches/sweep.py)"
+  cargo build --release --bin regsim
+  python3 benches/sweep.py target/release/regsim
   build
   log "wasm against native, in Node.js and headless Chromium (benches/wasm/bench.mjs)"
   node benches/wasm/bench.mjs
   log "sizes: the npm package's tarball, an embedded figure's transfer (benches/sizes.mjs)"
-  setup_package_tests
   node benches/sizes.mjs "$(pack)"
   if [ -f www/bench/app-bench.mjs ]; then
     log "front-end benchmark (www/bench/app-bench.mjs)"
@@ -159,9 +192,9 @@ cmd="${1:-}"
 [ $# -gt 0 ] && shift
 case "$cmd" in
   setup) setup ;;
-  build) setup; build ;;
-  serve) setup; serve "$@" ;;
-  pack) setup; build; pack ;;
+  build) setup_core; build ;;
+  serve) setup_core; serve "$@" ;;
+  pack) setup_core; build; pack ;;
   test) setup; run_tests ;;
   bench) setup; run_bench ;;
   *) echo "usage: ./build.sh setup|build|serve [PORT]|pack|test|bench" >&2; exit 2 ;;

@@ -1,11 +1,22 @@
 //! The shipped calibration: the parameter sets that history matching accepted
 //! (`data/accepted_sets.csv`; the whole record, with its waves, is `data/calibration.json` and
-//! docs/calibration.md), and scenarios "with parameter uncertainty" built from them.
+//! docs/calibration.md), and scenarios "with parameter uncertainty" built from
+//! [`UNCERTAINTY_SETS`] of them (`data/uncertainty_sets.csv`), the same in every build.
 
 use crate::scenario::{apply_json_overlay, Scenario};
 use std::sync::OnceLock;
 
-/// The accepted sets as shipped: a header of parameter paths, then one line of values per set.
+/// How many accepted sets parameter uncertainty cycles through: enough that an ensemble of up to
+/// this many replicates never repeats one, few enough to ship in the browser's model.
+pub const UNCERTAINTY_SETS: usize = 128;
+
+/// The sets parameter uncertainty uses: a header of parameter paths, then one line of values per
+/// set ([`UNCERTAINTY_SETS`] of the accepted ones, drawn at random).
+pub const UNCERTAINTY_CSV: &str = include_str!("../data/uncertainty_sets.csv");
+
+/// Every accepted set, in the same form, for the CLI's robustness shares; the browser build
+/// leaves it out.
+#[cfg(not(target_arch = "wasm32"))]
 pub const ACCEPTED_CSV: &str = include_str!("../data/accepted_sets.csv");
 
 /// The whole calibration record (method, prior, targets, waves, accepted sets with their target
@@ -37,8 +48,15 @@ pub fn parse(text: &str) -> Result<AcceptedSets, String> {
     Ok(AcceptedSets { paths, sets })
 }
 
-/// The shipped accepted sets (parsed once).
+/// The sets parameter uncertainty uses (parsed once).
 pub fn accepted() -> &'static AcceptedSets {
+    static SETS: OnceLock<AcceptedSets> = OnceLock::new();
+    SETS.get_or_init(|| parse(UNCERTAINTY_CSV).expect("data/uncertainty_sets.csv is checked by the tests"))
+}
+
+/// Every accepted set (parsed once).
+#[cfg(not(target_arch = "wasm32"))]
+pub fn all_accepted() -> &'static AcceptedSets {
     static SETS: OnceLock<AcceptedSets> = OnceLock::new();
     SETS.get_or_init(|| parse(ACCEPTED_CSV).expect("data/accepted_sets.csv is checked by the tests"))
 }
@@ -118,7 +136,12 @@ mod tests {
 
     #[test]
     fn the_shipped_sets_parse_and_lie_inside_their_parameters_ranges() {
-        let a = accepted();
+        let a = all_accepted();
+        assert!(a.sets.len() >= 100, "an accepted set of at least 100 members: {}", a.sets.len());
+        let u = accepted();
+        assert_eq!(u.paths, a.paths);
+        assert_eq!(u.sets.len(), UNCERTAINTY_SETS.min(a.sets.len()));
+        assert!(u.sets.iter().all(|s| a.sets.contains(s)), "the uncertainty sets are accepted ones");
         for p in &a.paths {
             assert!(crate::scenario::spec::find(p).is_some_and(|s| s.prior.is_some()), "{p} is not an uncertain parameter");
         }

@@ -61,22 +61,21 @@ fn target_2b_under_the_and_rule_firms_escape_by_training_below_100m() {
 }
 
 #[test]
-fn target_3_derivative_liability_pushes_open_weights_behind_the_frontier() {
-    // MODEL.md §6.3 expects derivative liability to lower the open share of models. In this model
-    // it lowers how capable and how used open weights are, not how many releases are open:
-    // fine-tuners build on the best open model, so a developer escapes liability for their harms
-    // by opening a model below the open frontier. docs/calibration.md reports this finding; the
-    // share of models is printed here, not asserted.
+fn target_3_derivative_liability_multiplies_derivatives_but_leaves_open_weights_where_they_are() {
+    // MODEL.md §6.3 expects derivative liability to lower the open share of models. It does not
+    // here (v1.3 did not either), and since v1.4 it no longer pushes open weights behind the
+    // frontier as v1.3's did: the open frontier is made by the labs outside, which distil from
+    // the frontier each quarter whatever they release (docs/calibration.md). What it does do:
+    // fine-tuners whose harms are charged upstream are cheaper to run, so more of them survive.
+    // The open shares, the open frontier and the lag are printed, not asserted.
     let with_dl = preset("strict_all").unwrap();
     let without = apply_set(&with_dl, "regime.derivative_liability=false").unwrap();
     let c = compare(&without, &with_dl, REPLICATES).unwrap();
-    effect(&c, Metric::OpenShareModels, ALL, "target 3 (reported)");
-    let frontier = effect(&c, Metric::OpenFrontierCapability, ALL, "target 3");
-    let lag = effect(&c, Metric::OpenLagQuarters, ALL, "target 3");
-    let usage = effect(&c, Metric::OpenShareUsage, ALL, "target 3");
-    assert!(-frontier.mean > 2.0 * frontier.se, "derivative liability should lower the open frontier: {frontier:?}");
-    assert!(lag.mean > 2.0 * lag.se, "derivative liability should widen the open lag: {lag:?}");
-    assert!(-usage.mean > 2.0 * usage.se, "derivative liability should lower open use: {usage:?}");
+    for m in [Metric::OpenShareModels, Metric::OpenShareUsage, Metric::OpenFrontierCapability, Metric::OpenLagQuarters] {
+        effect(&c, m, ALL, "target 3 (reported)");
+    }
+    let derivs = effect(&c, Metric::NDerivatives, ALL, "target 3");
+    assert!(derivs.mean > 2.0 * derivs.se, "derivative liability should keep more derivatives alive: {derivs:?}");
     // SB 1047 against its open-weights safe harbor: report the size, do not assert it.
     let c = compare(&preset("open_safe_harbor").unwrap(), &preset("sb1047").unwrap(), REPLICATES).unwrap();
     for m in [Metric::OpenShareModels, Metric::OpenShareUsage, Metric::OpenFrontierCapability, Metric::LiabilityPaidUsd] {
@@ -108,4 +107,49 @@ fn target_6_judgment_proof_startups_choose_less_safety_under_strict_liability() 
     let (mean, se) = regsim::analysis::mean_se(&d);
     println!("target 6: startups' safety minus large firms' safety {mean:.3} ± {se:.3}");
     assert!(-mean > 2.0 * se, "startups should choose less safety: {mean} ± {se}");
+}
+
+#[test]
+fn target_8_7a_a_regime_binding_only_developers_at_home_moves_open_weights_abroad() {
+    // MODEL.md §8.7: heavy compliance costs on every model of developers at home, and no reach
+    // over developers outside, move open use and the open frontier toward developers outside.
+    let base = preset("none").unwrap();
+    let home_only = with("none", &["regime.cover_rule=all", "regime.compliance_fixed=2e7", "regime.binds_outside=false"]);
+    let c = compare(&base, &home_only, REPLICATES).unwrap();
+    let open = effect(&c, Metric::OutsideShareOpenUsage, ALL, "target 8.7a");
+    let all = effect(&c, Metric::OutsideShareUsage, ALL, "target 8.7a");
+    let frontier = effect(&c, Metric::OpenFrontierOutside, ALL, "target 8.7a (reported)");
+    assert!(open.mean > 2.0 * open.se, "developers outside should take more of open use: {open:?}");
+    assert!(all.mean > 2.0 * all.se, "developers outside should take more of all use: {all:?}");
+    assert!(frontier.mean > -2.0 * frontier.se, "the open frontier should not move home: {frontier:?}");
+}
+
+#[test]
+fn target_8_7b_a_regime_without_market_share_cannot_touch_developers_outside() {
+    // MODEL.md §8.7: with market_share 0, developers outside decide bit for bit as under `none`
+    // wherever nothing at home differs: only the open labs outside, no entry. Incident counts are
+    // drawn with the regime's split of severities, so they (and harm) may differ in their draws;
+    // every other metric is a consequence of decisions and must not.
+    let alone = |name: &str, sets: &[&str]| {
+        let mut s = with(name, &["firms.frontier_lab.count=0", "firms.big_tech.count=0", "firms.challenger.count=0", "firms.startup.count=0", "firms.startup.open_at_start=0", "firms.frontier_lab.open_at_start=0", "firms.big_tech.open_at_start=0", "firms.challenger.open_at_start=0", "entry.rate=0"]);
+        for kv in sets {
+            s = apply_set(&s, kv).unwrap();
+        }
+        s
+    };
+    let none = alone("none", &[]);
+    let drawn = [Metric::Incidents, Metric::HarmUsd, Metric::CriticalHarms];
+    for reform in ["sb1047", "eu_gpai", "strict_all"] {
+        let unreached = alone(reform, &["regime.market_share=0"]);
+        for rep in 0..8 {
+            let (a, b) = (regsim::ensemble::run_replicate(&none, rep), regsim::ensemble::run_replicate(&unreached, rep));
+            for &m in Metric::ALL.iter().filter(|m| !drawn.contains(m)) {
+                assert!(a.get(m).iter().zip(b.get(m)).all(|(x, y)| x.to_bits() == y.to_bits()), "{reform} with market_share 0, replicate {rep}: {} differs", m.name());
+            }
+        }
+        // A positive control: with a share of the market, the same regime does reach them.
+        let reached = alone(reform, &["regime.market_share=0.5", "regime.foreign_enforcement=1"]);
+        let differs = (0..8).any(|rep| regsim::ensemble::run_replicate(&none, rep).get(Metric::FrontierCapability) != regsim::ensemble::run_replicate(&reached, rep).get(Metric::FrontierCapability) || regsim::ensemble::run_replicate(&none, rep).get(Metric::OpenShareUsage) != regsim::ensemble::run_replicate(&reached, rep).get(Metric::OpenShareUsage));
+        assert!(differs, "{reform} with half the market should change something");
+    }
 }

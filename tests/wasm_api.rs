@@ -362,3 +362,64 @@ fn reused_baseline_runs_give_the_same_result_and_must_be_the_same_baseline_and_s
     other_count.shard(JsValue::from(0), JsValue::from(2)).unwrap();
     expect_err("other replicate count", other_count.reuse_baseline_runs(kept.into()), &["another experiment"]);
 }
+
+/// An experiment object from JSON text.
+fn experiment(json: &str) -> JsValue {
+    js_sys::JSON::parse(json).unwrap()
+}
+
+#[wasm_bindgen_test]
+fn a_sweep_runs_its_points_like_the_native_experiment() {
+    let text = r#"{"reform": "sb1047", "replicates": 2, "quarters": 8, "design": {"kind": "lhs", "samples": 3},
+        "factors": [{"path": "market.nest_lambda", "min": 0.4, "max": 0.8}], "summaries": [{"metric": "hhi"}]}"#;
+    let sweep = wasm::Sweep::new(experiment(text)).unwrap_or_else(|e| panic!("{}", message(e)));
+    assert_eq!(sweep.points(), 3);
+    assert_eq!(sweep.replicates(), 2);
+    assert_eq!(sweep.columns().length(), 3);
+    let rows = sweep.run_point(1.into()).unwrap_or_else(|e| panic!("{}", message(e))).to_vec();
+    let native = regsim::analysis::experiment::Experiment::new(regsim::analysis::experiment::spec_from_value(serde_json::from_str(text).unwrap()).unwrap()).unwrap();
+    let expected: Vec<f64> = native.run_point(1).unwrap().into_iter().flatten().collect();
+    assert_eq!(rows.iter().map(|x| x.to_bits()).collect::<Vec<_>>(), expected.iter().map(|x| x.to_bits()).collect::<Vec<_>>());
+    assert_mentions("point out of range", &message(sweep.run_point(3.into()).unwrap_err()), &["point", "3", "from 0 to 2"]);
+    assert_mentions("indices of an lhs", &message(sweep.indices(Float64Array::from(&[1.0, 2.0, 3.0][..]).into(), JsValue::UNDEFINED).unwrap_err()), &["morris", "lhs"]);
+    assert_mentions("y of the wrong length", &message(sweep.indices(Float64Array::from(&[1.0][..]).into(), JsValue::UNDEFINED).unwrap_err()), &["y", "3 values"]);
+}
+
+#[wasm_bindgen_test]
+fn a_bad_experiment_is_named_by_its_field() {
+    let msg = message(wasm::Sweep::new(experiment(r#"{"design": {"kind": "lhs", "samples": 2}, "factors": [{"path": "market.nope", "min": 0, "max": 1}], "summaries": [{"metric": "hhi"}]}"#)).err().unwrap());
+    assert_mentions("unknown factor", &msg, &["factors[0].path", "market.nope"]);
+    let msg = message(wasm::Sweep::new(JsValue::from_f64(3.0)).err().unwrap());
+    assert_mentions("not an object", &msg, &["experiment", "3"]);
+}
+
+#[wasm_bindgen_test]
+fn the_drivers_view_is_a_tornado_over_the_most_uncertain_parameters() {
+    let uncertain = wasm::uncertain_parameters().unwrap();
+    let list: Array = uncertain.unchecked_into();
+    assert!(list.length() >= 20);
+    let b = preset_with_quarters("none", 12.0);
+    let r = preset_with_quarters("sb1047", 12.0);
+    let d = experiment(r#"{"kind": "tornado", "metric": "hhi", "from": 2026, "to": 2026, "count": 3, "replicates": 2}"#);
+    let e = wasm::drivers_experiment(b, r, d).unwrap_or_else(|e| panic!("{}", message(e)));
+    let sweep = wasm::Sweep::new(e).unwrap_or_else(|e| panic!("{}", message(e)));
+    assert_eq!(sweep.points(), 7);
+    let y = Float64Array::from(&[10.0, 9.0, 11.0, 10.0, 10.0, 8.0, 13.0][..]);
+    let idx = sweep.indices(y.into(), JsValue::UNDEFINED).unwrap_or_else(|e| panic!("{}", message(e)));
+    assert_eq!(get(&idx, "method").as_string().unwrap(), "tornado");
+    assert_eq!(get(&idx, "base").as_f64(), Some(10.0));
+    let bad = experiment(r#"{"kind": "spiral", "metric": "hhi", "from": 2026, "to": 2026}"#);
+    assert_mentions("bad drivers", &message(wasm::drivers_experiment(preset_with_quarters("none", 12.0), preset_with_quarters("sb1047", 12.0), bad).unwrap_err()), &["drivers", "tornado"]);
+}
+
+#[wasm_bindgen_test]
+fn a_v1_3_scenario_opens_as_v1_4() {
+    let old = scenario(&[("schema_version", 1.into()), ("label", "sb1047".into()), ("market.xi_derivative", (-0.2).into()), ("regime.compliance_fixed", 5e6.into())]);
+    let up = wasm::upgrade_scenario(old).unwrap_or_else(|e| panic!("{}", message(e)));
+    assert_eq!(get(&up, "schema_version").as_f64(), Some(wasm::schema_version() as f64));
+    assert_eq!(get(&up, "regime.compliance_fixed").as_f64(), Some(5e6), "a changed value is kept");
+    assert_eq!(get(&up, "regime.cover_cost").as_f64(), Some(1e8), "the preset its label names");
+    assert_eq!(get(&up, "market.derivative_premium").as_f64(), Some(-0.2 - -1.0), "xi_derivative − v1.3's xi_open");
+    let bad = scenario(&[("schema_version", 1.into()), ("market.betta", 1.into())]);
+    assert_mentions("unmappable", &message(wasm::upgrade_scenario(bad).unwrap_err()), &["market.betta"]);
+}

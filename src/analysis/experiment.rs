@@ -203,7 +203,7 @@ pub fn spec_from_value(v: Value) -> Result<ExperimentSpec, ScenarioError> {
 #[cfg(not(target_arch = "wasm32"))]
 pub fn parse_spec(text: &str, toml: bool) -> Result<ExperimentSpec, ScenarioError> {
     let v: Value = if toml {
-        let t: toml::Table = toml::from_str(text).map_err(|e| field_error("experiment", "the file", format!("valid TOML ({})", e.to_string().trim())))?;
+        let t: toml::Table = toml::from_str(text).map_err(|e| field_error("experiment", "the file", format!("valid TOML ({})", e.to_string().split_whitespace().collect::<Vec<_>>().join(" "))))?;
         serde_json::to_value(t).map_err(|e| field_error("experiment", "the file", format!("TOML without dates ({e})")))?
     } else {
         serde_json::from_str(text).map_err(|e| field_error("experiment", "the file", format!("valid JSON ({e})")))?

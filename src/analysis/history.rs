@@ -19,30 +19,12 @@ use super::design::DesignKind;
 use super::experiment::{Experiment, ExperimentSpec, FactorSpec, SummarySpec};
 use super::sweep::run_points;
 use super::targets::{target_specs, TargetSpec, TargetValue, CALIBRATION_QUARTERS};
-use crate::scenario::spec::{param_specs, Kind};
+pub use super::prior::{prior, PriorRange};
 use crate::scenario::{Scenario, ScenarioError};
 use rand::{Rng, SeedableRng};
 use rand_chacha::ChaCha8Rng;
 use serde::Serialize;
 use std::time::Instant;
-
-/// One uncertain parameter and its range.
-#[derive(Clone, Debug, PartialEq, Serialize)]
-pub struct PriorRange {
-    /// Scenario path.
-    pub path: String,
-    /// Low end.
-    pub min: f64,
-    /// High end.
-    pub max: f64,
-    /// Whole numbers only.
-    pub integer: bool,
-}
-
-/// The prior: every parameter of the table with an uncertain range.
-pub fn prior() -> Vec<PriorRange> {
-    param_specs().iter().filter_map(|p| p.prior.map(|(min, max)| PriorRange { path: p.path.into(), min, max, integer: p.kind == Kind::Integer })).collect()
-}
 
 /// Sizes of one wave.
 #[derive(Clone, Copy, Debug, Serialize)]
@@ -71,17 +53,23 @@ pub struct Options {
     pub threads: usize,
 }
 
-/// One parameter set's outcome.
+/// One parameter set's outcome. The record keeps each accepted set's target means and largest
+/// implausibility; its values are in `accepted_sets.csv`, in the same order.
 #[derive(Clone, Debug, Serialize)]
 pub struct SetResult {
     /// Parameter values, in prior order.
+    #[serde(skip)]
     pub values: Vec<f64>,
     /// Per target: mean over replicates.
     pub means: Vec<f64>,
     /// Per target: implausibility at the stated discrepancy.
+    #[serde(skip)]
     pub implausibility: Vec<f64>,
     /// Per target: implausibility with no model discrepancy.
+    #[serde(skip)]
     pub implausibility_no_md: Vec<f64>,
+    /// The largest implausibility.
+    pub max_implausibility: f64,
 }
 
 impl SetResult {
@@ -208,9 +196,10 @@ pub fn run_wave(base: &Scenario, prior: &[PriorRange], points: Option<Vec<Vec<f6
     run_points(&e, 0, total, threads, &mut |i, rows| {
         let values = e.factors.iter().zip(&e.points[i]).map(|(f, &u)| f.range.number_at(u)).collect();
         let tv: Vec<TargetValue> = (0..targets.len()).map(|t| TargetValue::of(rows.iter().map(|r| r[t]))).collect();
-        let implausibility = tv.iter().zip(targets).map(|(v, t)| v.implausibility(t, t.discrepancy)).collect();
+        let implausibility: Vec<f64> = tv.iter().zip(targets).map(|(v, t)| v.implausibility(t, t.discrepancy)).collect();
         let implausibility_no_md = tv.iter().zip(targets).map(|(v, t)| v.implausibility(t, 0.0)).collect();
-        out.push(SetResult { values, means: tv.iter().map(|v| v.mean).collect(), implausibility, implausibility_no_md });
+        let max_implausibility = implausibility.iter().copied().fold(0.0, f64::max);
+        out.push(SetResult { values, means: tv.iter().map(|v| v.mean).collect(), implausibility, implausibility_no_md, max_implausibility });
         progress(i + 1, total);
     })?;
     Ok(out)
@@ -394,16 +383,31 @@ pub fn wave_csv(prior: &[PriorRange], sets: &[SetResult]) -> String {
     out
 }
 
-/// The accepted sets as the compact text the library ships: a header of parameter paths, then
-/// one line of values per set (shortest round-trip text).
-pub fn accepted_csv(c: &Calibration) -> String {
-    let mut out = c.prior.iter().map(|p| p.path.as_str()).collect::<Vec<_>>().join(",");
+/// Sets as the compact text the library reads: a header of parameter paths, then one line of
+/// values per set (shortest round-trip text).
+pub fn sets_csv(prior: &[PriorRange], sets: &[&SetResult]) -> String {
+    let mut out = prior.iter().map(|p| p.path.as_str()).collect::<Vec<_>>().join(",");
     out.push('\n');
-    for s in &c.accepted {
+    for s in sets {
         out.push_str(&s.values.iter().map(|&x| super::sweep::number_text(x)).collect::<Vec<_>>().join(","));
         out.push('\n');
     }
     out
+}
+
+/// Every accepted set, as [`sets_csv`].
+pub fn accepted_csv(c: &Calibration) -> String {
+    sets_csv(&c.prior, &c.accepted.iter().collect::<Vec<_>>())
+}
+
+/// Sets that parameter uncertainty cycles through: `n` of the accepted ones, drawn without
+/// replacement by ChaCha8 (seed 1), in the order drawn; all of them when there are fewer.
+pub fn uncertainty_csv(c: &Calibration, n: usize) -> String {
+    use rand::seq::SliceRandom;
+    let mut order: Vec<usize> = (0..c.accepted.len()).collect();
+    order.shuffle(&mut ChaCha8Rng::seed_from_u64(1));
+    order.truncate(n);
+    sets_csv(&c.prior, &order.iter().map(|&i| &c.accepted[i]).collect::<Vec<_>>())
 }
 
 #[cfg(test)]
@@ -423,7 +427,7 @@ mod tests {
     fn a_tiny_wave_reports_its_rates_and_the_most_central_member() {
         let base = crate::scenario::preset("none").unwrap();
         let prior: Vec<PriorRange> = prior().into_iter().filter(|p| p.path == "market.xi_open" || p.path == "market.nest_lambda").collect();
-        let o = Options { waves: vec![WavePlan { samples: 8, replicates: 2 }, WavePlan { samples: 8, replicates: 2 }], confirm_replicates: 3, cutoff: 1e9, stop_ratio: 0.9, seed: 3, threads: 2 };
+        let o = Options { waves: vec![WavePlan { samples: 8, replicates: 2 }, WavePlan { samples: 8, replicates: 2 }], confirm_replicates: 3, cutoff: f64::INFINITY, stop_ratio: 0.9, seed: 3, threads: 2 };
         let mut seen = 0;
         let c = history_match(&base, &prior, &o, &mut |_, _| seen += 1, &|_, _, _| {}).unwrap();
         assert_eq!(seen, c.waves.len());

@@ -11,7 +11,10 @@ pub mod drivers;
 pub mod experiment;
 #[cfg(not(target_arch = "wasm32"))]
 pub mod history;
+pub mod prior;
 pub mod results;
+#[cfg(not(target_arch = "wasm32"))]
+pub mod robustness;
 pub mod sensitivity;
 pub mod summary;
 #[cfg(not(target_arch = "wasm32"))]

@@ -317,7 +317,7 @@ impl Simulation {
     /// the open frontier.
     fn catch_up(&mut self) {
         let chi = self.s.technology.distillation;
-        if chi <= 0.0 {
+        if chi <= 0.0 || self.s.technology.distillation_form != crate::scenario::DistillationForm::EachQuarter {
             return;
         }
         let frontier = self.frontier_now();

@@ -35,7 +35,7 @@ mod tests {
     fn demand_grows_by_the_first_year_factor_then_slows() {
         let m = Market::default();
         let d = demand_path(&m, 44);
-        assert!((d[4] / d[0] - 2.0).abs() < 1e-12);
+        assert!((d[4] / d[0] - m.growth_first).abs() < 1e-12);
         assert!((d[40] / d[36] - 1.3).abs() < 1e-12);
         assert!(d[40] / d[36] < d[8] / d[4]);
     }

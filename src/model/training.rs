@@ -162,11 +162,15 @@ impl Simulation {
         options.push(Choice { profit: keep, run: None });
         if max_cost > 0.0 {
             let step = s.decision.level_step;
-            let points: Vec<f64> = regulation::threshold_points(&s.regime, pflop).into_iter().filter(|&p| p < top).collect();
+            // Runs just below the thresholds are options only for firms the regime can reach.
+            let reachable = !firm.outside || regulation::binds_outside(&s.regime);
+            let points: Vec<f64> = if reachable { regulation::threshold_points(&s.regime, pflop).into_iter().filter(|&p| p < top).collect() } else { Vec::new() };
             let lowest = points.iter().copied().fold(top - step * (s.decision.levels.max(1) - 1) as f64, f64::min);
             let rivals = rules.rivals(ctx, &firm);
+            let catch = self.catch_at_training(i);
+            let frontier_now = *frontier;
             let mut eval = |lf: f64, cost: f64, terms_of: &mut dyn FnMut(Mode, &Candidate) -> Valued| {
-                let q = technology::capability(&s.technology, lf, self.t);
+                let q = distilled(technology::capability(&s.technology, lf, self.t), catch, frontier_now);
                 let covered = regulation::is_covered(&s.regime, lf, cost);
                 for mode in Mode::ALL {
                     // Without complement value a closed model earns nothing, and every cost and
@@ -211,6 +215,12 @@ impl Simulation {
             for k in 0..s.decision.levels {
                 let lf = top - step * k as f64;
                 let leads = lead_top - step * k as f64 > 0.0;
+                if catch > 0.0 {
+                    // Distillation bends capability against compute: value each level directly.
+                    eval(lf, cost, &mut |_, c| rules.value(s, ctx, &firm, c, None));
+                    cost *= cost_ratio;
+                    continue;
+                }
                 eval(lf, cost, &mut |mode, c| {
                     let mut x = [0.0; SEGMENTS];
                     for g in 0..SEGMENTS {
@@ -248,9 +258,20 @@ impl Simulation {
         }
     }
 
+    /// The share of its gap to the frontier a developer's new model closes by distillation when
+    /// distillation happens at training (0 otherwise).
+    fn catch_at_training(&self, i: usize) -> f64 {
+        let t = &self.s.technology;
+        if t.distillation_form == crate::scenario::DistillationForm::AtTraining {
+            t.distillation * self.archetype(self.devs[i].archetype).fast_follower
+        } else {
+            0.0
+        }
+    }
+
     fn train(&mut self, i: usize, run: Run, frontier: &mut f64) {
         let Run { log_flop, cost, mode, reach, safety } = run;
-        let q = technology::capability(&self.s.technology, log_flop, self.t);
+        let q = distilled(technology::capability(&self.s.technology, log_flop, self.t), self.catch_at_training(i), *frontier);
         let old_nest = self.replaced_nest(i);
         let idx = self.add_model(i, log_flop, cost, q, self.t, mode, safety, reach);
         let covered = self.models[idx].covered;
@@ -263,7 +284,8 @@ impl Simulation {
         d.ledger.outflows += outlay;
         self.totals.training += cost;
         self.totals.compliance += compliance;
-        if regulation::is_bunched(&self.s.regime, log_flop, cost) {
+        let reachable = !self.devs[i].outside || regulation::binds_outside(&self.s.regime);
+        if reachable && regulation::is_bunched(&self.s.regime, log_flop, cost) {
             self.totals.bunching += 1.0;
         }
         if q > *frontier {
@@ -370,4 +392,9 @@ impl Simulation {
     pub(super) fn is_large(&self, dev: usize) -> bool {
         matches!(self.devs[dev].archetype, Archetype::FrontierLab | Archetype::BigTech)
     }
+}
+
+/// Capability `q` moved `catch` of the way to the frontier, when below it.
+fn distilled(q: f64, catch: f64, frontier: f64) -> f64 {
+    if catch > 0.0 && q < frontier { q + catch * (frontier - q) } else { q }
 }

@@ -237,9 +237,22 @@ pub struct Technology {
     pub flywheel_max: f64,
     /// Derivatives' cumulative share-quarters that give the full flywheel gain.
     pub flywheel_full: f64,
-    /// Fraction of its gap to the frontier that a fast follower's current model closes each
-    /// quarter (distillation from frontier models' outputs), times its archetype's weight.
+    /// Fraction of its gap to the frontier that a fast follower closes by distillation from
+    /// frontier models' outputs, times its archetype's weight: each quarter, or when it trains.
     pub distillation: f64,
+    /// When distillation closes the gap.
+    pub distillation_form: DistillationForm,
+}
+
+/// When a fast follower's distillation from frontier models closes its gap to the frontier.
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(rename_all = "snake_case")]
+pub enum DistillationForm {
+    /// Its current model closes the gap each quarter, whether or not it trains (MODEL.md §8.4).
+    EachQuarter,
+    /// A model it trains starts that much closer to the frontier; between trainings it falls
+    /// behind like any other (distillation is part of a training run).
+    AtTraining,
 }
 
 /// One developer archetype.
@@ -457,26 +470,26 @@ impl Default for Market {
     fn default() -> Self {
         Market {
             demand0: 3e9,
-            growth_first: 2.0,
+            growth_first: 2.35,
             growth_last: 1.3,
-            frontier_weight: 0.82,
-            beta_frontier: 2.5,
+            frontier_weight: 0.743,
+            beta_frontier: 2.53,
             alpha_frontier: 0.5,
-            beta_commodity: 1.2,
-            alpha_commodity: 1.4,
-            nest_lambda: 0.45,
+            beta_commodity: 1.06,
+            alpha_commodity: 2.91,
+            nest_lambda: 0.553,
             price_api: 1.0,
-            price_open: 0.48,
+            price_open: 0.264,
             price_derivative: 0.7,
             xi_api: 0.0,
-            xi_open: -1.0,
-            derivative_premium: 0.5,
-            serving_cost: 0.6,
-            phi_open: 0.14,
+            xi_open: -2.94,
+            derivative_premium: 0.254,
+            serving_cost: 0.755,
+            phi_open: 0.27,
             host_margin: 0.3,
             internal_share: 0.1,
-            xi_outside_api: -1.5,
-            adoption_open: 0.45,
+            xi_outside_api: -1.77,
+            adoption_open: 0.308,
             adoption_api: 1.0,
         }
     }
@@ -488,10 +501,11 @@ impl Default for Technology {
             price_per_flop0: 1e-18,
             price_decline_per_year: 0.30,
             algo_progress_per_year: 0.35,
-            spillover: 0.05,
+            spillover: 0.0827,
             flywheel_max: 0.1,
             flywheel_full: 1.0,
-            distillation: 0.6,
+            distillation: 0.696,
+            distillation_form: DistillationForm::EachQuarter,
         }
     }
 }
@@ -516,10 +530,10 @@ impl Default for Firms {
             challenger: arch(6, 2e9, 24.9, 25.7, 0.0, 0.0, 50e6, 3),
             startup: arch(20, 100e6, 23.5, 24.8, 0.0, 0.0, 5e6, 10),
             foreign_open_lab: Archetype { outside: true, fast_follower: 1.0, ..arch(4, 3e9, 24.8, 25.5, 0.0, 0.0, 50e6, 4) },
-            dev_cost_multiple: 5.5,
-            open_reputation: 0.2,
-            open_talent: 0.3,
-            home_revenue_share: 0.1,
+            dev_cost_multiple: 5.36,
+            open_reputation: 0.449,
+            open_talent: 0.517,
+            home_revenue_share: 0.422,
             funding_rate: 0.5,
             funding_cap: 5e9,
             budget_capital_fraction: 0.4,
@@ -532,7 +546,7 @@ impl Default for Firms {
 impl Default for Derivatives {
     fn default() -> Self {
         Derivatives {
-            initial: 20,
+            initial: 12,
             entry_rate: 2.5,
             spend_median: 0.5e6,
             spend_sigma: 1.5,
@@ -560,7 +574,7 @@ impl Default for Harms {
     fn default() -> Self {
         Harms {
             incidents0: 60.0,
-            demand_elasticity: 0.5,
+            demand_elasticity: 0.364,
             capability_elasticity: 0.1,
             misuse_open: 3.0,
             misuse_api: 1.0,

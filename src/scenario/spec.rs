@@ -238,6 +238,9 @@ fn build_specs() -> Vec<ParamSpec> {
         prior(num("technology.distillation", "technology", "Catch-up by distillation", "fraction/quarter", 0.0, 1.0,
             "Fraction of its gap to the frontier that a fast follower's current model closes each quarter (distillation from frontier models' outputs), times its archetype's fast-follower weight.",
             "[A] 0.6 (range 0.4–0.9); MODEL.md §8.3–8.4"), 0.4, 0.9),
+        choice("technology.distillation_form", "technology", "When distillation closes the gap", vec!["each_quarter", "at_training"],
+            "each_quarter: a fast follower's current model closes the gap every quarter, training or not; at_training: a model it trains starts that much closer to the frontier, and falls behind between trainings.",
+            "MODEL.md §8.4 (each quarter); docs/calibration.md: why at_training"),
         // Firm economics
         prior(num("firms.dev_cost_multiple", "firms", "Development cost multiple", "× final-run cost", 1.0, 20.0,
             "All-in cost of a model (experiments, staff, data) per dollar of final run.", "[A] 5.5 (range 2–6); Cottier et al. (2024)"), 2.0, 6.0),

@@ -401,7 +401,8 @@ pub struct SearchArgs {
     /// Seed of the first wave's design and runs.
     #[arg(long, default_value_t = 1)]
     pub seed: u64,
-    /// Directory for calibration.json (the whole record) and accepted_sets.csv.
+    /// Directory for calibration.json (the whole record), accepted_sets.csv (every accepted set)
+    /// and uncertainty_sets.csv (the ones parameter uncertainty uses).
     #[arg(long, value_name = "DIR")]
     pub out: Option<PathBuf>,
     /// Threads, 1 to 1024 (default: every core).
@@ -454,8 +455,9 @@ pub fn search(base: &regsim::scenario::Scenario, a: &SearchArgs, default_threads
     };
     let c = history::history_match(base, &prior, &o, &mut on_wave, &progress).map_err(|e| (2, e.to_string()))?;
     let write = |name: &str, text: String| std::fs::write(out.join(name), text).map_err(|e| (1, format!("cannot write {}: {e}", out.join(name).display())));
-    write("calibration.json", serde_json::to_string_pretty(&c).expect("json") + "\n")?;
+    write("calibration.json", serde_json::to_string(&c).expect("json") + "\n")?;
     write("accepted_sets.csv", history::accepted_csv(&c))?;
+    write("uncertainty_sets.csv", history::uncertainty_csv(&c, regsim::calibration::UNCERTAINTY_SETS))?;
     emit(calibration_markdown(&serde_json::to_value(&c).expect("json")).as_bytes())
 }
 
@@ -494,4 +496,102 @@ pub fn shipped_calibration_summary() -> String {
         Ok(v) => format!("\nShipped calibration (data/calibration.json):\n{}", calibration_markdown(&v)),
         Err(e) => format!("\nThe shipped calibration record cannot be read: {e}\n"),
     }
+}
+
+/// Options of `regsim robustness`.
+#[derive(Args, Debug)]
+pub struct RobustnessArgs {
+    /// Baseline preset.
+    #[arg(long, default_value = "none")]
+    pub baseline: String,
+    /// Reform preset.
+    #[arg(long)]
+    pub reform: String,
+    /// Override a field of both arms (repeatable).
+    #[arg(long = "set", value_name = "KEY=VALUE")]
+    pub set: Vec<String>,
+    /// Override a field of the baseline only (repeatable).
+    #[arg(long = "baseline-set", value_name = "KEY=VALUE")]
+    pub baseline_set: Vec<String>,
+    /// Override a field of the reform only (repeatable).
+    #[arg(long = "reform-set", value_name = "KEY=VALUE")]
+    pub reform_set: Vec<String>,
+    /// A summary as METRIC:YEAR-YEAR or METRIC:STAT:YEAR-YEAR (stat: mean, final, total, growth),
+    /// e.g. hhi:2033-2034 (repeatable).
+    #[arg(long = "summary", value_name = "SUMMARY", required = true)]
+    pub summaries: Vec<String>,
+    /// Paired replicates at the default parameters, 1 to 4096.
+    #[arg(long, default_value_t = 256, value_parser = clap::value_parser!(u32).range(1..=4096), allow_negative_numbers = true)]
+    pub replicates: u32,
+    /// Paired replicates at each accepted set, 1 to 256.
+    #[arg(long, default_value_t = 8, value_parser = clap::value_parser!(u32).range(1..=256), allow_negative_numbers = true)]
+    pub per_set: u32,
+    /// How many accepted sets (default: all of them).
+    #[arg(long, value_parser = clap::value_parser!(u32).range(1..), allow_negative_numbers = true)]
+    pub sets: Option<u32>,
+    /// Threads, 1 to 1024 (default: every core).
+    #[arg(long, value_name = "N", value_parser = clap::value_parser!(u32).range(1..=1024), allow_negative_numbers = true)]
+    pub threads: Option<u32>,
+    /// Output format.
+    #[arg(long, value_enum, default_value_t = IndexFormat::Markdown)]
+    pub format: IndexFormat,
+}
+
+/// `regsim robustness`.
+pub fn robustness(a: RobustnessArgs, default_threads: usize) -> Result<Vec<u8>, Failure> {
+    use regsim::analysis::experiment::{Experiment, ExperimentSpec, FactorSpec, SummarySpec};
+    use regsim::analysis::robustness;
+    use regsim::analysis::summary::Stat;
+    let mut specs = Vec::new();
+    for text in &a.summaries {
+        let bad = || (2, format!("--summary: {text:?} is not allowed; expected METRIC:YEAR-YEAR or METRIC:STAT:YEAR-YEAR, e.g. hhi:2033-2034 or incidents:growth:2025-2027"));
+        let parts: Vec<&str> = text.split(':').collect();
+        let (metric, stat, years) = match parts.as_slice() {
+            [m, y] => (*m, Stat::Mean, *y),
+            [m, s, y] => (*m, serde_json::from_value::<Stat>(serde_json::json!(s)).map_err(|_| bad())?, *y),
+            _ => return Err(bad()),
+        };
+        let (from, to) = years.split_once('-').ok_or_else(bad)?;
+        let (from, to): (u32, u32) = (from.trim().parse().map_err(|_| bad())?, to.trim().parse().map_err(|_| bad())?);
+        specs.push(SummarySpec { metric: metric.into(), stat, from: Some(from), to: Some(to), name: Some(text.clone()) });
+    }
+    // The experiment's checks name bad presets, sets and summaries; its one factor is not used.
+    let spec = ExperimentSpec {
+        name: None,
+        baseline: a.baseline.clone(),
+        reform: Some(a.reform.clone()),
+        scenario: None,
+        baseline_scenario: None,
+        reform_scenario: None,
+        set: a.set.clone(),
+        baseline_set: a.baseline_set.clone(),
+        reform_set: a.reform_set.clone(),
+        replicates: 1,
+        seed: 1,
+        quarters: None,
+        design: regsim::analysis::design::DesignKind::OneAtATime,
+        factors: vec![FactorSpec { path: "market.nest_lambda".into(), min: Some(0.4), max: Some(0.8), scale: None, levels: None, arm: Default::default() }],
+        summaries: specs,
+    };
+    let e = Experiment::new(spec).map_err(|err| (2, err.to_string().replace("baseline_set", "--baseline-set").replace("reform_set", "--reform-set").replace("set:", "--set:")))?;
+    let all = regsim::calibration::all_accepted();
+    let n = a.sets.map_or(all.sets.len(), |n| (n as usize).min(all.sets.len()));
+    let reform = e.reform.as_ref().expect("a reform");
+    let terminal = std::io::IsTerminal::is_terminal(&std::io::stderr());
+    let total = a.replicates as usize + n * a.per_set as usize;
+    let pb = terminal.then(|| bar(total as u64, "paired runs"));
+    let tick = |d: usize, _: usize| {
+        if let Some(b) = &pb {
+            b.set_position(d as u64);
+        }
+    };
+    let rows = robustness::robustness(&e.baseline, reform, &e.summaries, &all.paths, &all.sets[..n], a.replicates, a.per_set, a.threads.map_or(default_threads, |t| t as usize), &tick);
+    if let Some(b) = pb {
+        b.finish_and_clear();
+    }
+    Ok(match a.format {
+        IndexFormat::Json => serde_json::to_string_pretty(&rows).expect("json") + "\n",
+        _ => robustness::markdown(&rows, a.per_set),
+    }
+    .into_bytes())
 }

@@ -79,6 +79,10 @@ mod cli {
         /// total) or a one-at-a-time tornado, as the experiment's design allows, with bootstrap
         /// confidence intervals.
         Sensitivity(analysis_cmd::SensitivityArgs),
+        /// How robust a reform's effect is: the paired effect on each summary at the default
+        /// parameters, with its band, and the share of the calibration's accepted parameter sets
+        /// in which its sign holds (below 90%: not robust).
+        Robustness(analysis_cmd::RobustnessArgs),
         /// Measure the calibration targets (MODEL.md §8.6) on the baseline and print them as a
         /// Markdown table with the shipped calibration's waves; exit code 1 when one is not met.
         /// With --search, history-match anew (docs/calibration.md).
@@ -136,6 +140,10 @@ mod cli {
         /// ensemble across machines; needs --format runs; join the parts with `regsim merge`.
         #[arg(long, value_name = "I/K")]
         shard: Option<String>,
+        /// With parameter uncertainty: replicate i takes the calibrated parameters the scenario
+        /// leaves at their defaults from accepted set i (mod n) (simulation.uncertainty).
+        #[arg(long)]
+        uncertainty: bool,
         /// Threads to run replicates on, 1 to 1024 (default: every core).
         #[arg(long, value_name = "N", value_parser = clap::value_parser!(u32).range(1..=1024), allow_negative_numbers = true)]
         threads: Option<u32>,
@@ -306,6 +314,7 @@ mod cli {
                 emit_merged(shards::Merged::Comparison(ensemble::comparison(&b, &r, reps, runs_b, runs_r)), common.format)
             }
             Command::Sweep(args) => analysis_cmd::sweep(args, default_threads()).map_err(|(c, m)| Failure(c, m)),
+            Command::Robustness(args) => analysis_cmd::robustness(args, default_threads()).and_then(|b| analysis_cmd::emit(&b)).map_err(|(c, m)| Failure(c, m)),
             Command::Sensitivity(args) => analysis_cmd::sensitivity(args).and_then(|b| analysis_cmd::emit(&b)).map_err(|(c, m)| Failure(c, m)),
             Command::Design(args) => analysis_cmd::design(args).map_err(|(c, m)| Failure(c, m)),
             Command::Merge { parts, out, .. } if analysis_cmd::is_sweep_part(&parts[0]) => analysis_cmd::merge(&parts, out.as_deref()).map_err(|(c, m)| Failure(c, m)),
@@ -435,6 +444,9 @@ mod cli {
         }
         if let Some(r) = c.replicates {
             s.simulation.replicates = r;
+        }
+        if c.uncertainty {
+            s.simulation.uncertainty = true;
         }
         if s.label == preset && (!c.set.is_empty() || !arm_sets.is_empty() || c.scenario.is_some()) {
             s.label = format!("custom (based on {preset})");
