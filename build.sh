@@ -142,6 +142,9 @@ run_tests() {
   cargo build --release --bin regsim
   .venv/bin/python tests/salib/compare.py target/release/regsim
 
+  log "the worked examples of docs/analysis.md, as written (tests/docs/run_examples.py)"
+  python3 tests/docs/run_examples.py target/release/regsim .venv/bin/python docs/analysis.md
+
   log "a sweep as a Slurm job array on a single-node cluster started for the test (tests/slurm/run.sh)"
   tests/slurm/run.sh target/release/regsim
 
