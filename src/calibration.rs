@@ -8,7 +8,7 @@ use std::sync::OnceLock;
 
 /// How many accepted sets parameter uncertainty cycles through: enough that an ensemble of up to
 /// this many replicates never repeats one, few enough to ship in the browser's model.
-pub const UNCERTAINTY_SETS: usize = 128;
+pub const UNCERTAINTY_SETS: usize = 64;
 
 /// The sets parameter uncertainty uses: a header of parameter paths, then one line of values per
 /// set ([`UNCERTAINTY_SETS`] of the accepted ones, drawn at random).

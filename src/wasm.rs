@@ -203,14 +203,20 @@ fn read(value: &JsValue, what: &str) -> (Option<Scenario>, Vec<FieldError>) {
     };
     let mut errors = Vec::new();
     overlay(value.unchecked_ref(), merged.unchecked_ref(), &shape, "", &mut errors);
-    match serde_path_to_error::deserialize::<_, Scenario>(serde_wasm_bindgen::Deserializer::from(merged.clone())) {
-        Ok(s) => (Some(s), errors),
+    // Through a JSON value and the scenario reader the CLI uses: one deserializer of scenarios in
+    // the module, not two (each costs tens of kilobytes of code).
+    let json = match serde_wasm_bindgen::from_value::<serde_json::Value>(merged) {
+        Ok(v) => v,
         Err(e) => {
-            // Not expected after `overlay`; reported all the same, never a panic.
-            let path = e.path().to_string();
-            let field = if path == "." { what.to_string() } else { path };
-            let value = field.split('.').try_fold(merged, |v, k| Reflect::get(&v, &JsValue::from_str(k))).map_or_else(|_| "this value".into(), |v| describe(&v));
-            errors.push(FieldError { field, value, allowed: e.inner().to_string().trim_start_matches("Error: ").to_string() });
+            errors.push(FieldError { field: what.into(), value: describe(value), allowed: format!("a scenario object ({e})") });
+            return (None, errors);
+        }
+    };
+    match scenario::from_value(json) {
+        Ok(s) => (Some(s), errors),
+        // Not expected after `overlay`; reported all the same, never a panic.
+        Err(e) => {
+            errors.extend(e.0);
             (None, errors)
         }
     }

@@ -30,6 +30,8 @@ pub struct Robustness {
     pub same_sign: f64,
     /// Median over sets of their mean paired effect.
     pub median_over_sets: f64,
+    /// Each set's mean paired effect, in the order of the sets.
+    pub per_set: Vec<f64>,
 }
 
 impl Robustness {
@@ -59,10 +61,12 @@ pub fn with_values(s: &Scenario, paths: &[String], row: &[f64]) -> Scenario {
 
 /// The robustness of a reform's effect on each summary: `default_replicates` paired replicates at
 /// the default, then `per_set` at each of `sets` (rows of values for `paths`), on `threads`
-/// threads. `progress(done, total)` counts paired runs.
+/// threads. Without a reform, of the baseline's level (its "effect" is the level, its baseline
+/// 0). `progress(done, total)` counts paired runs.
 #[allow(clippy::too_many_arguments)]
-pub fn robustness(baseline: &Scenario, reform: &Scenario, summaries: &[Summary], paths: &[String], sets: &[Vec<f64>], default_replicates: u32, per_set: u32, threads: usize, progress: &(dyn Fn(usize, usize) + Sync)) -> Vec<Robustness> {
-    let reform = ensemble::paired(baseline, reform);
+pub fn robustness(baseline: &Scenario, reform: Option<&Scenario>, summaries: &[Summary], paths: &[String], sets: &[Vec<f64>], default_replicates: u32, per_set: u32, threads: usize, progress: &(dyn Fn(usize, usize) + Sync)) -> Vec<Robustness> {
+    let levels = reform.is_none();
+    let reform = ensemble::paired(baseline, reform.unwrap_or(baseline));
     let total = default_replicates as usize + sets.len() * per_set as usize;
     let done = std::sync::atomic::AtomicUsize::new(0);
     let tick = || progress(done.fetch_add(1, std::sync::atomic::Ordering::Relaxed) + 1, total);
@@ -74,9 +78,15 @@ pub fn robustness(baseline: &Scenario, reform: &Scenario, summaries: &[Summary],
             None => (baseline, &reform),
             Some(j) => (&scenarios[j].0, &scenarios[j].1),
         };
-        let (rb, rr) = (run_replicate(b, rep), run_replicate(r, rep));
+        let rb = run_replicate(b, rep);
+        let out = if levels {
+            summaries.iter().map(|s| (0.0, s.of(&rb))).collect::<Vec<(f64, f64)>>()
+        } else {
+            let rr = run_replicate(r, rep);
+            summaries.iter().map(|s| (s.of(&rb), s.of(&rr))).collect()
+        };
         tick();
-        summaries.iter().map(|s| (s.of(&rb), s.of(&rr))).collect::<Vec<(f64, f64)>>()
+        out
     });
     summaries
         .iter()
@@ -89,14 +99,14 @@ pub fn robustness(baseline: &Scenario, reform: &Scenario, summaries: &[Summary],
             let mut sorted: Vec<f64> = diffs.iter().copied().filter(|x| x.is_finite()).collect();
             sorted.sort_by(|a, b| a.total_cmp(b));
             let band = (ensemble::quantile(&sorted, 0.05), ensemble::quantile(&sorted, 0.95));
-            let mut per_set: Vec<f64> = (0..sets.len())
+            let by_set: Vec<f64> = (0..sets.len())
                 .map(|j| {
                     let start = default_replicates as usize + j * per_set as usize;
                     let d: Vec<f64> = results[start..start + per_set as usize].iter().map(|r| r[k].1 - r[k].0).collect();
                     mean_se(&d).0
                 })
-                .filter(|x| x.is_finite())
                 .collect();
+            let mut per_set: Vec<f64> = by_set.iter().copied().filter(|x| x.is_finite()).collect();
             let same = per_set.iter().filter(|&&x| x.signum() == effect.signum() && x != 0.0).count();
             per_set.sort_by(|a, b| a.total_cmp(b));
             Robustness {
@@ -108,6 +118,7 @@ pub fn robustness(baseline: &Scenario, reform: &Scenario, summaries: &[Summary],
                 sets: per_set.len(),
                 same_sign: if per_set.is_empty() { f64::NAN } else { same as f64 / per_set.len() as f64 },
                 median_over_sets: ensemble::quantile(&per_set, 0.5),
+                per_set: by_set,
             }
         })
         .collect()
@@ -176,7 +187,7 @@ mod tests {
         high.simulation.quarters = 8;
         let s = Summary { name: "compliance".into(), metric: Metric::ComplianceSpendUsd, stat: Stat::Total, from: 0, to: 8 };
         let a = crate::calibration::accepted();
-        let rows = robustness(&base, &high, &[s], &a.paths, &a.sets[..3], 4, 2, 2, &|_, _| {});
+        let rows = robustness(&base, Some(&high), &[s], &a.paths, &a.sets[..3], 4, 2, 2, &|_, _| {});
         assert_eq!(rows[0].sets, 3);
         assert!(rows[0].effect > 0.0 && rows[0].same_sign == 1.0, "{:?}", rows[0]);
         assert_eq!(rows[0].verdict(), "robust");

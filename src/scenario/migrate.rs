@@ -19,12 +19,32 @@ use super::validate::FieldError;
 use serde_json::{Map, Value};
 use std::sync::OnceLock;
 
-/// The default scenario of schema version 1 (model v1.3), as it was serialized.
-const V1_DEFAULTS: &str = include_str!("v1_defaults.json");
+/// The default scenario of schema version 1 (model v1.3), one field a line (`path=value`, the
+/// value a JSON scalar), so that the browser's model needs no JSON text parser for it.
+const V1_DEFAULTS: &str = include_str!("v1_defaults.txt");
 
 fn v1_defaults() -> &'static Value {
     static V: OnceLock<Value> = OnceLock::new();
-    V.get_or_init(|| serde_json::from_str(V1_DEFAULTS).expect("v1_defaults.json is valid JSON"))
+    V.get_or_init(|| {
+        let mut root = Value::Object(Map::new());
+        for line in V1_DEFAULTS.lines().filter(|l| !l.starts_with('#') && !l.is_empty()) {
+            let (path, raw) = line.split_once('=').expect("path=value");
+            let value = match raw {
+                "null" => Value::Null,
+                "true" => Value::Bool(true),
+                "false" => Value::Bool(false),
+                _ if raw.starts_with('"') => Value::String(raw.trim_matches('"').to_string()),
+                _ => serde_json::Number::from_f64(raw.parse().expect("a number")).map_or(Value::Null, Value::Number),
+            };
+            let keys: Vec<&str> = path.split('.').collect();
+            let mut cursor = &mut root;
+            for k in &keys[..keys.len() - 1] {
+                cursor = cursor.as_object_mut().expect("objects").entry(k.to_string()).or_insert_with(|| Value::Object(Map::new()));
+            }
+            cursor.as_object_mut().expect("objects").insert(keys[keys.len() - 1].to_string(), value);
+        }
+        root
+    })
 }
 
 /// The schema version a scenario object says it has (none: the current one).

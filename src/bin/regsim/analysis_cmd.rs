@@ -504,9 +504,9 @@ pub struct RobustnessArgs {
     /// Baseline preset.
     #[arg(long, default_value = "none")]
     pub baseline: String,
-    /// Reform preset.
+    /// Reform preset; without one, the baseline's levels are analysed instead of an effect.
     #[arg(long)]
-    pub reform: String,
+    pub reform: Option<String>,
     /// Override a field of both arms (repeatable).
     #[arg(long = "set", value_name = "KEY=VALUE")]
     pub set: Vec<String>,
@@ -559,7 +559,7 @@ pub fn robustness(a: RobustnessArgs, default_threads: usize) -> Result<Vec<u8>, 
     let spec = ExperimentSpec {
         name: None,
         baseline: a.baseline.clone(),
-        reform: Some(a.reform.clone()),
+        reform: a.reform.clone(),
         scenario: None,
         baseline_scenario: None,
         reform_scenario: None,
@@ -576,7 +576,7 @@ pub fn robustness(a: RobustnessArgs, default_threads: usize) -> Result<Vec<u8>, 
     let e = Experiment::new(spec).map_err(|err| (2, err.to_string().replace("baseline_set", "--baseline-set").replace("reform_set", "--reform-set").replace("set:", "--set:")))?;
     let all = regsim::calibration::all_accepted();
     let n = a.sets.map_or(all.sets.len(), |n| (n as usize).min(all.sets.len()));
-    let reform = e.reform.as_ref().expect("a reform");
+    let reform = e.reform.as_ref();
     let terminal = std::io::IsTerminal::is_terminal(&std::io::stderr());
     let total = a.replicates as usize + n * a.per_set as usize;
     let pb = terminal.then(|| bar(total as u64, "paired runs"));
