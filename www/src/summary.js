@@ -83,6 +83,20 @@ export function summarize(result, labels, same) {
       : `Open models take ${fmtPct(ou)} of use against ${fmtPct(b.open_share_usage.p50[i])}, and ${fmtPct(om)} of new models are released with open weights against ${fmtPct(b.open_share_models.p50[i])}.`,
   );
 
+  // Developers based outside the regime's jurisdiction (model v1.4): their share of use and of
+  // open models' use (medians), and how often the best open model is theirs (0 or 1 per run: the
+  // mean over runs is how often).
+  if (r.outside_share_usage && r.outside_share_open_usage && r.open_frontier_outside) {
+    const su = r.outside_share_usage.p50[i];
+    const so = r.outside_share_open_usage.p50[i];
+    const fo = r.open_frontier_outside.mean[i];
+    out.push(
+      same
+        ? `Developers based outside the jurisdiction take ${fmtPct(su)} of use and ${fmtPct(so)} of open models’ use, and make the best open model in ${fmtPct(fo)} of runs.`
+        : `Developers based outside the jurisdiction take ${fmtPct(su)} of use against ${fmtPct(b.outside_share_usage.p50[i])}, and ${fmtPct(so)} of open models’ use against ${fmtPct(b.outside_share_open_usage.p50[i])}; they make the best open model in ${fmtPct(fo)} of runs against ${fmtPct(b.open_frontier_outside.mean[i])}.`,
+    );
+  }
+
   const dev = (x) => fmtInt(x);
   out.push(
     same
@@ -97,8 +111,17 @@ export function summarize(result, labels, same) {
   out.push(
     `${yearly}, incidents cause an average of ${fmtUsd(harmR, 2)} of harm${same ? '' : ` against ${fmtUsd(harmB, 2)}`}; developers spend ${fmtUsd(comp, 2)} on compliance and pay ${fmtUsd(liab, 2)} in damages and penalties.`,
   );
+  if (withUncertainty(result)) out.push(UNCERTAINTY_NOTE);
   return out;
 }
+
+/** Whether a result's runs include parameter uncertainty (simulation.uncertainty). */
+export function withUncertainty(result) {
+  return !!result.baseline?.scenario?.simulation?.uncertainty;
+}
+
+export const UNCERTAINTY_NOTE =
+  'Ranges include parameter uncertainty: each run takes the calibrated parameters that the scenario leaves at their defaults from one of the calibration’s accepted parameter sets, so they show what the model does not know as well as chance.';
 
 function signed(x, f) {
   if (x > 0) return `+${f(x)}`;
