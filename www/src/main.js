@@ -522,7 +522,7 @@ function showMigrated(what, migrated) {
     const p = migrated.premium;
     lines.push(
       p.from === null
-        ? `Model ${now} sets a derivative’s quality as a premium over open weights’: derivative premium ${p.to} keeps what its xi_open meant for derivatives.`
+        ? `Model ${now} sets a derivative’s quality as a premium over open weights’: a derivative premium of ${p.to} keeps derivatives where this ${what === 'This link' ? 'link' : 'file'}’s open-weights quality shift put them in model ${old}.`
         : `Its derivative quality shift (market.xi_derivative ${p.from}) is model ${now}’s derivative premium over open weights: ${p.to} (xi_derivative − xi_open).`,
     );
   }
