@@ -224,7 +224,7 @@ export function readOptions(cat, get, appDefault) {
   }
 
   if (legacy.xi_derivative !== undefined) {
-    if (set.some(([p]) => p === 'market.derivative_premium')) add(`set: ${LEGACY_DERIVATIVE} (model v1.3's) and market.derivative_premium, which replaced it: give one`);
+    if (set.some(([p]) => p === 'market.derivative_premium')) add(`set: ${LEGACY_DERIVATIVE} (model v1.3’s) and market.derivative_premium, which replaced it: give one`);
     const open = set.find(([p]) => p === 'market.xi_open');
     if (open) legacy.xi_open = open[1];
   }
