@@ -6,7 +6,8 @@
 import { el } from './controls.js';
 import { chartPng } from './charts.js';
 import { chartFor } from './embed/options.js';
-import { DRIVERS_DEFAULTS, DriversSession, defaultDrivers, driversMetricNames, driversView, driversWhat, morrisComplete, simulatedYears, windowOf } from './drivers.js';
+import { DRIVERS_DEFAULTS, defaultDrivers, driversMetricNames, driversWhat, simulatedYears, windowOf } from './drivers.js';
+import { DriversSession, driversView, morrisComplete } from './drivers-run.js';
 import { DriversChart, describeDrivers, driversTable, morrisCsv, rowText, tornadoCsv } from './drivers-chart.js';
 
 const $ = (id) => document.getElementById(id);

@@ -9,7 +9,8 @@ import { Catalog, MODEL_OF_FORMAT, diffFromPreset, presetPhrase, presetTitle, fr
 import { SHARED_PATHS, UI_GROUPS, clone, controlModel, fallbackValue, getPath, setPath } from './params.js';
 import { el, idOf, makeControl } from './controls.js';
 import { CHARTS, Chart, chartCsv, chartPng, dataTables, palette, quarterText, readout } from './charts.js';
-import { headline, summarize, withUncertainty } from './summary.js';
+import { headline, summarize } from './summary.js';
+import { withUncertainty } from './uncertainty.js';
 import { RunPool } from './pool.js';
 import { elementSnippet, figureAttributes, iframeSnippet } from './embed/snippets.js';
 import { cdnBase } from './embed/cdn.js';

@@ -2,6 +2,7 @@
 // result; the words only choose between "higher" and "lower", and say when the runs disagree.
 
 import { fmtInt, fmtPct, fmtUsd, fmtNumber, quarterText } from './format.js';
+import { UNCERTAINTY_NOTE, withUncertainty } from './uncertainty.js';
 
 function last(a) {
   return a[a.length - 1];
@@ -114,14 +115,6 @@ export function summarize(result, labels, same) {
   if (withUncertainty(result)) out.push(UNCERTAINTY_NOTE);
   return out;
 }
-
-/** Whether a result's runs include parameter uncertainty (simulation.uncertainty). */
-export function withUncertainty(result) {
-  return !!result.baseline?.scenario?.simulation?.uncertainty;
-}
-
-export const UNCERTAINTY_NOTE =
-  'Ranges include parameter uncertainty: each run takes the calibrated parameters that the scenario leaves at their defaults from one of the calibration’s accepted parameter sets, so they show what the model does not know as well as chance.';
 
 function signed(x, f) {
   if (x > 0) return `+${f(x)}`;

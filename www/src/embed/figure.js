@@ -14,9 +14,13 @@ import { controlModel, fallbackValue, getPath } from '../params.js';
 import { formatProblems, noneForNull, presetPhrase, presetTitle, toQuery } from '../state.js';
 import { ATTRIBUTES, MAX_TEXT, SIMULATION_OPTIONS, SPECIAL_CONTROLS, chartFor, parseParam, readOptions, resolveLegacy, resolveParam, scenariosOf, setText, show, stateOf } from './options.js';
 import { getRuntime } from './runtime.js';
-import { DriversSession, driversView, driversWhat, windowOf } from '../drivers.js';
-import { DriversChart, describeDrivers, driversTable, rowText } from '../drivers-chart.js';
-import { UNCERTAINTY_NOTE } from '../summary.js';
+import { driversWhat, windowOf } from '../drivers.js';
+import { UNCERTAINTY_NOTE } from '../uncertainty.js';
+
+// Running and drawing "What drives this?" is loaded only by figures that show it (drivers="…"),
+// so that other figures' pages do not pay for it.
+let driversModules = null;
+const loadDrivers = () => (driversModules ??= Promise.all([import('../drivers-run.js'), import('../drivers-chart.js')]).then(([run, chart]) => ({ ...run, ...chart })));
 
 let sheet = null;
 /** The figure's styles: one constructed stylesheet shared by every figure (or a <style>). */
@@ -531,11 +535,16 @@ export function defineFigure(app) {
         const ro = el('p', { class: 'readout', 'aria-hidden': 'true' }, ' ');
         wrap.append(title, plot, ro);
         plots.append(wrap);
-        const chart = new DriversChart(plot, { styleRoot: this.#e.figure });
-        chart.onHover = (row) => {
-          ro.textContent = row && this.#drivers?.view ? rowText(this.#drivers.view, row) : ' ';
-        };
-        this.#drivers = { ...(this.#drivers ?? {}), chart, title, plot, session: this.#drivers?.session ?? new DriversSession(getRuntime(app).pool, this.#client) };
+        const dr = { ...(this.#drivers ?? {}), chart: null, title, plot };
+        dr.ready = loadDrivers().then((m) => {
+          dr.mod = m;
+          dr.session ??= new m.DriversSession(getRuntime(app).pool, this.#client);
+          dr.chart = new m.DriversChart(plot, { styleRoot: this.#e.figure });
+          dr.chart.onHover = (row) => {
+            ro.textContent = row && dr.view ? m.rowText(dr.view, row) : ' ';
+          };
+        });
+        this.#drivers = dr;
         return;
       }
       for (const def of opts.charts) {
@@ -640,7 +649,7 @@ export function defineFigure(app) {
     #renderTables() {
       if (this.#opts?.drivers) {
         const v = this.#drivers?.view;
-        if (v) this.#e.tableWrap.replaceChildren(driversTable(v, this.#e.caption.textContent));
+        if (v && this.#drivers.mod) this.#e.tableWrap.replaceChildren(this.#drivers.mod.driversTable(v, this.#e.caption.textContent));
         return;
       }
       if (!this.#result || !this.#drawnState) return;
@@ -684,7 +693,7 @@ export function defineFigure(app) {
         if (table.count) e.plots.classList.remove('stale');
         await this.#drawDrivers(false);
       };
-      dr.session.run(baseline, reform, d, update).then(
+      dr.ready.then(() => (seq === this.#seq ? dr.session.run(baseline, reform, d, update) : null)).then(
         async (table) => {
           if (!table || seq !== this.#seq) return;
           dr.done = true;
@@ -713,7 +722,8 @@ export function defineFigure(app) {
       const kind = chartFor(this.#cat, d.metric)?.kind ?? 'number';
       let r;
       try {
-        r = await driversView(dr.session, this.#cat, dr.table, d, kind, dr.indices);
+        await dr.ready;
+        r = await dr.mod.driversView(dr.session, this.#cat, dr.table, d, kind, dr.indices);
       } catch (err) {
         if (seq === this.#seq) this.#fail('error', 'The indices could not be computed:', [String(err?.message ?? err)], true);
         return;
@@ -757,7 +767,7 @@ export function defineFigure(app) {
         }),
       );
       dr.plot.setAttribute('aria-label', `Chart: ${method}: ${what}. Described below.`);
-      e.alt.replaceChildren(el('p', {}, describeDrivers(r.view, `${method}: ${what}`)));
+      e.alt.replaceChildren(el('p', {}, dr.mod.describeDrivers(r.view, `${method}: ${what}`)));
       const unc = !!state.reform.simulation.uncertainty;
       e.note.textContent = `Simulated live by regsim ${this.#cat.version}: means over ${dr.table.replicates} paired runs of baseline and reform at every point, which share their random numbers${unc ? ' and, with parameter uncertainty, the calibrated parameters each run draws' : ''}. A model of policy levers, not a forecast.`;
       const link = { ...dr.d, measure: d.measure };
@@ -788,11 +798,13 @@ export function defineFigure(app) {
       return {
         status: this.#status,
         mode: 'drivers',
-        scenario: { preset: state.reformBase, baseline: state.baseline, set: setText(this.#cat, state), seed: sim.seed, quarters: sim.quarters, start: sim.start_year, uncertainty: sim.uncertainty },
+        scenario: { preset: state.reformBase, baseline: state.baseline, set: setText(this.#cat, state), seed: sim.seed, replicates: dr.table.replicates, quarters: sim.quarters, start: sim.start_year, uncertainty: sim.uncertainty },
         drivers: { kind: dr.d.kind, metric: dr.d.metric, from: win.from, to: win.to, measure: v.measure, parameters: dr.table.factors.length, replicates: dr.table.replicates, ...(v.type === 'morris' ? { trajectories: dr.table.experiment.design.trajectories } : {}) },
         labels: this.#titles(state, custom),
         summary: this.#e.alt.textContent,
         link: this.#e.link.href,
+        quarters: [],
+        series: {},
         ...numbers,
       };
     }
