@@ -277,6 +277,7 @@ async function run(inputTs) {
     stopProgress();
     setStatus('error', '');
     showMessage('The simulation failed:', [String(e.message ?? e)]);
+    drivers?.invalid();
     return;
   }
   if (res === null || seq !== runSeq) return; // superseded

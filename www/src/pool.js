@@ -133,9 +133,13 @@ export class RunPool {
     for (let p = parts; p < this.size; p++) this.workers[p].postMessage({ type: 'cancel' });
   }
 
-  /** Hand the sweep's first points out, one per worker; each worker gets the experiment once. */
+  /**
+   * Hand the sweep's first points out, one per worker; each worker gets the experiment with its
+   * first. `inflight[w]` is the point worker w is running (null when none), `queue` those not
+   * handed out yet.
+   */
   #startSweep(req) {
-    const c = { ...req, queue: [...req.points], done: 0, t0: performance.now() };
+    const c = { ...req, queue: [...req.points], inflight: new Array(this.size).fill(null), done: 0, t0: performance.now() };
     this.current = c;
     if (!c.queue.length) {
       this.current = null;
@@ -144,8 +148,14 @@ export class RunPool {
       return;
     }
     const used = Math.min(this.size, c.queue.length);
-    for (let w = 0; w < used; w++) this.workers[w].postMessage({ type: 'point', id: c.id, experiment: c.experiment, i: c.queue.shift() });
+    for (let w = 0; w < used; w++) this.#sendPoint(c, w, true);
     for (let w = used; w < this.size; w++) this.workers[w].postMessage({ type: 'cancel' });
+  }
+
+  #sendPoint(c, w, first) {
+    const i = c.queue.shift();
+    c.inflight[w] = i;
+    this.workers[w].postMessage(first ? { type: 'point', id: c.id, experiment: c.experiment, i } : { type: 'point', id: c.id, i });
   }
 
   #next() {
@@ -189,7 +199,8 @@ export class RunPool {
       this.#fail(m.message);
     } else if (m.type === 'point') {
       c.done += 1;
-      if (c.queue.length) this.workers[worker].postMessage({ type: 'point', id: c.id, i: c.queue.shift() });
+      c.inflight[worker] = null;
+      if (c.queue.length) this.#sendPoint(c, worker, false);
       c.onPoint?.(m.i, m.rows);
       if (this.current !== c) return; // onPoint cancelled or superseded it
       if (c.done === c.points.length) {

@@ -4,7 +4,7 @@
 // starts the default tornado only to cancel it.
 import { test } from '@playwright/test';
 import fs from 'node:fs/promises';
-import { drawn, expect, openApp, summaryText, waitRedraw } from './helpers.js';
+import { axeViolations, drawn, expect, openApp, summaryText, waitRedraw } from './helpers.js';
 import { model, sweepMeans } from './model.js';
 
 /** A small tornado: 4 parameters, 3 paired replicates at each end, runs of 2025–2027. */
@@ -287,4 +287,20 @@ test('the Embed dialog offers the drivers view as a figure', async ({ page }) =>
   for (const part of ['drivers="tornado"', 'metric="hhi"', 'years="2026-2027"', 'parameters="4"', 'replicates="3"']) expect(snippet).toContain(part);
   await page.locator('#embed-drivers').uncheck();
   expect(await page.locator('#embed-element').inputValue()).not.toContain('drivers=');
+});
+
+test('the drivers view is accessible, light and dark, and fits a 375 px phone', async ({ page }) => {
+  await openApp(page, SMALL);
+  await driversDone(page);
+  await page.locator('#drivers-table summary').click();
+  expect(await axeViolations(page)).toEqual([]);
+  await page.emulateMedia({ colorScheme: 'dark' });
+  await page.getByRole('radio', { name: /Morris screening/ }).check();
+  await driversDone(page);
+  expect(await axeViolations(page)).toEqual([]);
+  await page.setViewportSize({ width: 375, height: 740 });
+  await page.locator('#drivers-plot').scrollIntoViewIfNeeded();
+  expect(await page.evaluate(() => document.documentElement.scrollWidth - window.innerWidth)).toBeLessThanOrEqual(0);
+  const box = await page.locator('#drivers-plot canvas').boundingBox();
+  expect(box.x + box.width).toBeLessThanOrEqual(375);
 });
