@@ -189,6 +189,10 @@ test('the link keeps the drivers view and the uncertainty toggle', async ({ page
   expect(await summaryText(page)).toContain('Ranges include parameter uncertainty');
   await expect(page.locator('#reform')).toHaveValue('sb1047');
   const numbers = (await driversData(page)).means;
+  // A saved scenario file keeps it too (format 2).
+  const [dl] = await Promise.all([page.waitForEvent('download'), page.getByRole('button', { name: 'Download scenario (JSON)' }).click()]);
+  const doc = JSON.parse(await fs.readFile(await dl.path(), 'utf8'));
+  expect([doc.version, doc.reform.simulation.uncertainty, doc.reform.schema_version]).toEqual([2, true, await page.evaluate(() => window.__regsim.cat.schemaVersion)]);
   await page.getByRole('button', { name: 'Copy link' }).click();
   const link = await page.locator('#link-text').inputValue();
   for (const part of ['v=2', 'unc=1', 'drivers=tornado', 'dyears=2026-2027', 'dmeasure=reform', 'dparams=4', 'dreps=3']) expect(link).toContain(part);
