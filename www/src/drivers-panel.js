@@ -6,7 +6,7 @@
 import { el } from './controls.js';
 import { chartPng } from './charts.js';
 import { chartFor } from './embed/options.js';
-import { DRIVERS_DEFAULTS, defaultDrivers, driversMetricNames, driversWhat, simulatedYears, windowOf } from './drivers.js';
+import { defaultDrivers, driversMetricNames, driversWhat, simulatedYears, windowOf } from './drivers.js';
 import { DriversSession, driversView, morrisComplete } from './drivers-run.js';
 import { DriversChart, describeDrivers, driversTable, morrisCsv, rowText, tornadoCsv } from './drivers-chart.js';
 
@@ -129,18 +129,21 @@ export class DriversPanel {
     this.#setStatus('cancelled', t ? `Cancelled after ${t.count} of ${t.points} points; Resume goes on from there.` : 'Cancelled.');
   }
 
-  /** A comparison is about to run: stop (keeping the points done) so that it goes first. */
+  /**
+   * A comparison of changed settings is about to run: stop (keeping the points done) so that it
+   * goes first. The new settings will be computed once it is drawn, whatever was cancelled before.
+   */
   pause() {
     if (!this.d) return;
+    this.userCancelled = false;
     if (this.status === 'running' || this.status === 'waiting') this.session.cancel();
-    if (this.status !== 'cancelled' || !this.userCancelled) this.#setStatus('waiting', 'Waiting for the comparison…');
+    this.#setStatus('waiting', 'Waiting for the comparison…');
     $('drivers-figure').classList.add('stale');
   }
 
-  /** The comparison is drawn (maybe of a new scenario): compute for it, unless the reader cancelled. */
+  /** The comparison is drawn: compute for its scenario, unless the reader cancelled meanwhile. */
   refresh() {
-    if (!this.d) return;
-    this.userCancelled = false;
+    if (!this.d || this.userCancelled) return;
     this.#renderOptions();
     this.#start();
   }
@@ -383,4 +386,3 @@ function cssVar(name) {
   return getComputedStyle(document.documentElement).getPropertyValue(name).trim();
 }
 
-export { DRIVERS_DEFAULTS };
