@@ -7,9 +7,13 @@
 //      comparison, for the default comparison (2 scenarios × 32 replicates × 40 quarters); the
 //      baseline is unchanged, so the app reuses its runs and runs the reform's 32;
 //   3. the same when both arms are run (64 runs): a new seed typed into the seed box each time,
-//      so that no earlier baseline can be reused.
+//      so that no earlier baseline can be reused;
+//   4. the default "What drives this?" tornado (the 20 most uncertain parameters, 16 paired
+//      replicates at each end: 41 points, 1,312 runs): "Show what drives this" pressed → every
+//      bar drawn, on the app's workers, after a new seed so that nothing computed before is
+//      reused; with what one run costs in the workers, from the comparisons of step 3.
 //
-//   node www/bench/app-bench.mjs [--loads N] [--moves N] [--json]
+//   node www/bench/app-bench.mjs [--loads N] [--moves N] [--tornados N] [--json]
 //
 // Prints medians, spread and the machine's load. Not a test: it measures, and never fails on a
 // number.
@@ -30,6 +34,7 @@ const opt = (name, dflt) => {
 };
 const LOADS = opt('loads', 7);
 const MOVES = Math.max(20, opt('moves', 30));
+const TORNADOS = Math.max(1, opt('tornados', 3));
 const JSON_OUT = args.includes('--json');
 const executablePath = process.env.CHROMIUM_PATH || '/usr/bin/chromium';
 
@@ -154,8 +159,40 @@ async function sliderMoves() {
   });
   // A new seed each time: both arms run, 64 runs (a seed seen before would find its baseline kept).
   const both = await seeds(page, Math.max(10, Math.round(MOVES / 3)));
+  const workers = await page.evaluate(() => Math.max(1, Math.min(4, navigator.hardwareConcurrency || 2)));
+  const tornado = await tornados(page, TORNADOS);
   await ctx.close();
-  return { reform, both, setup, parts };
+  return { reform, both, setup, parts, workers, tornado };
+}
+
+/**
+ * The default tornado, `count` times: a new seed (its comparison drawn), then "Show what drives
+ * this" pressed and timed to the last bar drawn (the app's 'regsim:drivers' event), then hidden.
+ */
+async function tornados(page, count) {
+  const box = page.getByRole('textbox', { name: 'Seed' });
+  const toggle = page.locator('#drivers-toggle');
+  await page.evaluate(() => {
+    window.__drivers = [];
+    document.addEventListener('regsim:drivers', (e) => window.__drivers.push(e.detail));
+    document.getElementById('drivers-toggle').addEventListener('click', (e) => (window.__toggleTs = e.timeStamp));
+  });
+  const out = [];
+  for (let i = 0; i < count; i++) {
+    const n = await page.evaluate(() => window.__bench.length);
+    await box.fill(String(5000 + i));
+    await box.press('Enter');
+    await page.waitForFunction((k) => window.__bench.length > k && document.body.dataset.status === 'idle', n, { timeout: 60_000 });
+    await page.waitForTimeout(300);
+    const k = await page.evaluate(() => window.__drivers.length);
+    await toggle.click();
+    await page.waitForFunction((j) => window.__drivers.length > j, k, { timeout: 300_000 });
+    const ev = await page.evaluate((j) => ({ ...window.__drivers[j], clickTs: window.__toggleTs }), k);
+    if (ev.points !== 41 || ev.replicates !== 16) throw new Error(`the default tornado has ${ev.points} points of ${ev.replicates} replicates; expected 41 of 16`);
+    out.push(ev);
+    await toggle.click(); // hide it again
+  }
+  return out;
 }
 
 try {
@@ -163,7 +200,11 @@ try {
   await firstLoad();
   const loads = [];
   for (let i = 0; i < LOADS; i++) loads.push((await firstLoad()).firstChart);
-  const { reform, both, setup, parts } = await sliderMoves();
+  const { reform, both, setup, parts, workers, tornado } = await sliderMoves();
+  // One run (one scenario, one replicate, the default horizon) as the workers cost it: the
+  // comparisons of both arms (2 × replicates runs) shared out among the workers.
+  const perRun = (median(both.runs) * workers) / (2 * setup.replicates);
+  const tornadoMs = tornado.map((t) => t.drawnTs - t.clickTs);
   const stats = (xs) => ({ median: r1(median(xs)), min: r1(Math.min(...xs)), max: r1(Math.max(...xs)), n: xs.length });
   const out = {
     machine: { cpus: os.cpus().length, model: os.cpus()[0]?.model ?? '', chromium: browser.version(), loadavg: os.loadavg().map(r1) },
@@ -174,6 +215,15 @@ try {
     simulation_ms: { reform_slider: r1(median(reform.runs)), both_arms: r1(median(both.runs)) },
     merge_ms: r1(parts.merge),
     draw_ms: r1(parts.draw),
+    workers,
+    run_in_workers_ms: r1(perRun),
+    default_tornado: {
+      points: tornado[0].points,
+      runs: tornado[0].runs,
+      click_to_all_bars_ms: stats(tornadoMs),
+      // Its cost per run on each worker, to set beside the comparisons' (the model's speed).
+      per_run_ms: r1((median(tornadoMs) * workers) / tornado[0].runs),
+    },
   };
   if (JSON_OUT) {
     console.log(JSON.stringify(out, null, 2));
@@ -185,6 +235,9 @@ try {
     console.log(`input to redraw:            ${f(out.input_to_redraw_ms)}, reform slider moved by keyboard (baseline runs reused)`);
     console.log(`  of which simulation ${out.simulation_ms.reform_slider} ms (workers, with merging), merging ${out.merge_ms} ms, drawing ${out.draw_ms} ms (main thread, before painting)`);
     console.log(`input to redraw, both arms: ${f(out.input_to_redraw_both_arms_ms)}, a new seed typed (simulation ${out.simulation_ms.both_arms} ms)`);
+    const t = out.default_tornado;
+    console.log(`default tornado:            ${f(t.click_to_all_bars_ms)}, "Show what drives this" to every bar drawn: ${t.points} points, ${t.runs.toLocaleString('en-US')} runs of at most ${setup.quarters} quarters on ${workers} workers`);
+    console.log(`  per run on each worker: ${t.per_run_ms} ms in the tornado; ${out.run_in_workers_ms} ms in the comparisons above (both arms, with merging)`);
   }
 } finally {
   await browser.close();

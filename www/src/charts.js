@@ -34,6 +34,16 @@ export const CHARTS = [
     unit: 'effective FLOP',
   },
   { id: 'open_lag_quarters', title: 'Open models’ lag behind the frontier', metrics: ['open_lag_quarters'], kind: 'number', unit: 'quarters' },
+  {
+    id: 'outside_share',
+    title: 'Developers outside the jurisdiction: share of use',
+    metrics: ['outside_share_usage', 'outside_share_open_usage'],
+    names: ['of all use', 'of open models’ use'],
+    kind: 'share',
+    unit: 'share of use',
+  },
+  // 0 or 1 in each run: its mean over runs is how often, and its percentiles say nothing more.
+  { id: 'open_frontier_outside', title: 'Where the open frontier is made: outside the jurisdiction', metrics: ['open_frontier_outside'], kind: 'share', unit: 'share of runs', stat: 'mean' },
   { id: 'incidents', title: 'Incidents', metrics: ['incidents'], kind: 'count', unit: 'per quarter' },
   { id: 'harm_usd', title: 'Harm from incidents', metrics: ['harm_usd'], kind: 'usd', unit: '$ per quarter' },
   { id: 'compliance_spend_usd', title: 'Compliance spend', metrics: ['compliance_spend_usd'], kind: 'usd', unit: '$ per quarter' },
@@ -118,6 +128,9 @@ function armsFor(mode, labels, pal) {
 
 const BAND_STATS = ['p5', 'p25', 'p50', 'p75', 'p95'];
 
+/** The statistics a chart draws: the median with its bands, or (stat: 'mean') the mean alone. */
+const drawnStats = (def) => (def.stat === 'mean' ? ['mean'] : BAND_STATS);
+
 export class Chart {
   /**
    * @param {HTMLElement} el  container for the plot
@@ -144,7 +157,7 @@ export class Chart {
     for (const metric of this.def.metrics) {
       for (const arm of arms) {
         const band = result[arm.key].metrics[metric];
-        for (const s of BAND_STATS) data.push(col(band[s]));
+        for (const s of drawnStats(this.def)) data.push(col(band[s]));
       }
     }
     const shape = `${mode}|${data[0].length}|${pal.base}|${pal.fg}|${labels.baseline}|${labels.reform}`;
@@ -191,6 +204,10 @@ export class Chart {
     const bands = [];
     def.metrics.forEach((metric, mi) => {
       arms.forEach((arm) => {
+        if (def.stat === 'mean') {
+          series.push({ label: `${metric} ${arm.key} mean`, stroke: arm.color, width: 2, dash: mi === 1 ? [6, 4] : undefined, points: { show: single, size: 7, fill: arm.color }, spanGaps: false });
+          return;
+        }
         const first = series.length; // index of p5
         for (const s of BAND_STATS) {
           const mid = s === 'p50';
@@ -354,7 +371,8 @@ export function readout(def, result, mode, labels, i) {
     for (const [key, label] of arms) {
       const b = result[key].metrics[metric];
       const name = def.names ? `${def.names[mi]}, ` : '';
-      parts.push(`${name}${label}: ${fmtKind(def.kind, b.p50[i], mode === 'diff')} (90%: ${fmtKind(def.kind, b.p5[i], mode === 'diff')} to ${fmtKind(def.kind, b.p95[i], mode === 'diff')})`);
+      if (def.stat === 'mean') parts.push(`${name}${label}: ${fmtKind(def.kind, b.mean[i], mode === 'diff')} (mean over runs)`);
+      else parts.push(`${name}${label}: ${fmtKind(def.kind, b.p50[i], mode === 'diff')} (90%: ${fmtKind(def.kind, b.p5[i], mode === 'diff')} to ${fmtKind(def.kind, b.p95[i], mode === 'diff')})`);
     }
   });
   return `${quarterText(result.quarters[i])} — ${parts.join('; ')}`;
@@ -384,7 +402,8 @@ export function dataTables(def, result, titles) {
   return def.metrics.map((metric, mi) => {
     const t = make('table', {});
     const name = def.names ? ` (${def.names[mi]})` : '';
-    t.append(make('caption', {}, `${def.title}${name}, end of each year: median and the range of 90% of runs. The CSV has every quarter.`));
+    const what = def.stat === 'mean' ? 'the mean over runs' : 'median and the range of 90% of runs';
+    t.append(make('caption', {}, `${def.title}${name}, end of each year: ${what}. The CSV has every quarter.`));
     const thead = make('thead', {});
     const hr = make('tr', {});
     hr.append(make('th', { scope: 'col' }, 'Quarter'));
@@ -397,7 +416,8 @@ export function dataTables(def, result, titles) {
       tr.append(make('th', { scope: 'row' }, quarterText(q[i])));
       for (const [key, , diff] of arms) {
         const b = result[key].metrics[metric];
-        tr.append(make('td', {}, `${fmtKind(def.kind, b.p50[i], diff)} (${fmtKind(def.kind, b.p5[i], diff)} to ${fmtKind(def.kind, b.p95[i], diff)})`));
+        if (def.stat === 'mean') tr.append(make('td', {}, fmtKind(def.kind, b.mean[i], diff)));
+        else tr.append(make('td', {}, `${fmtKind(def.kind, b.p50[i], diff)} (${fmtKind(def.kind, b.p5[i], diff)} to ${fmtKind(def.kind, b.p95[i], diff)})`));
       }
       tb.append(tr);
     }

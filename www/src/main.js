@@ -5,14 +5,17 @@ import './style.css';
 import 'uplot/dist/uPlot.min.css';
 import init, * as api from '../pkg/regsim.js';
 import wasmUrl from '../pkg/regsim_bg.wasm?url';
-import { Catalog, diffFromPreset, presetPhrase, presetTitle, fromFile, fromQuery, isCustom, runScenarios, toFile, toQuery } from './state.js';
+import { Catalog, MODEL_OF_FORMAT, diffFromPreset, presetPhrase, presetTitle, fromFile, fromQuery, isCustom, runScenarios, toFile, toQuery } from './state.js';
 import { SHARED_PATHS, UI_GROUPS, clone, controlModel, fallbackValue, getPath, setPath } from './params.js';
 import { el, idOf, makeControl } from './controls.js';
 import { CHARTS, Chart, chartCsv, chartPng, dataTables, palette, quarterText, readout } from './charts.js';
 import { headline, summarize } from './summary.js';
+import { withUncertainty } from './uncertainty.js';
 import { RunPool } from './pool.js';
 import { elementSnippet, figureAttributes, iframeSnippet } from './embed/snippets.js';
 import { cdnBase } from './embed/cdn.js';
+import { DriversPanel } from './drivers-panel.js';
+import { driversAttributes } from './embed/snippets.js';
 
 performance.mark('regsim:start');
 
@@ -44,6 +47,7 @@ const charts = []; // {def, chart, fig, plot, readout, table}
 let runSeq = 0;
 let drawnSeq = 0;
 let pendingInput = null; // timeStamp of the input event that asked for the newest run
+let drivers = null; // the "What drives this?" view (drivers-panel.js)
 
 // ---------------------------------------------------------------- messages
 
@@ -51,9 +55,11 @@ let pendingInput = null; // timeStamp of the input event that asked for the newe
  * Show a message above the summary. A sticky one (a link or file that could not be used) stays
  * until dismissed or replaced; any other goes once the next run can start.
  */
-function showMessage(titleText, lines, sticky = false) {
+function showMessage(titleText, lines, sticky = false, note = false) {
   if (sticky) $('message').dataset.sticky = '1';
   else delete $('message').dataset.sticky;
+  // A note (a link of an earlier model, opened as this one) is news, not a failure.
+  $('message').classList.toggle('note', note);
   $('message-title').textContent = titleText;
   const list = $('message-list');
   list.replaceChildren(...lines.slice(0, 12).map((l) => el('li', {}, l)));
@@ -206,7 +212,7 @@ function renderControls() {
 let urlTimer = null;
 function scheduleUrl() {
   clearTimeout(urlTimer);
-  urlTimer = setTimeout(() => history.replaceState(null, '', `?${toQuery(cat, state, mode)}`), 150);
+  urlTimer = setTimeout(() => history.replaceState(null, '', `?${toQuery(cat, state, mode, drivers?.state ?? null)}`), 150);
 }
 
 function changed(event) {
@@ -235,6 +241,7 @@ async function run(inputTs) {
   const { baseline, reform, replicates } = runScenarios(cat, state);
   const problems = cat.problems(reform, { name: panelName });
   if (problems.length) {
+    drivers?.invalid();
     stopProgress();
     setStatus('invalid', 'Not run: the charts and summary still show the last settings that could run.');
     $('charts').classList.add('stale');
@@ -247,6 +254,8 @@ async function run(inputTs) {
   if (document.body.dataset.status === 'invalid') $('status-text').textContent = '';
   const lab = labels();
   const same = state.baseline === state.reformBase && !isCustom(cat, state);
+  // The drivers view waits: a comparison asked for by the reader goes first.
+  drivers?.pause();
   document.body.dataset.status = 'running';
   clearTimeout(progressTimer);
   const progress = $('progress');
@@ -268,6 +277,7 @@ async function run(inputTs) {
     stopProgress();
     setStatus('error', '');
     showMessage('The simulation failed:', [String(e.message ?? e)]);
+    drivers?.invalid();
     return;
   }
   if (res === null || seq !== runSeq) return; // superseded
@@ -286,6 +296,7 @@ async function run(inputTs) {
     document.body.dataset.draws = String(Number(document.body.dataset.draws ?? 0) + 1);
     if (!performance.getEntriesByName('regsim:first-chart').length) performance.mark('regsim:first-chart');
     document.dispatchEvent(new CustomEvent('regsim:drawn', { detail: { seq, inputTs: pendingInput, drawnTs: now, runMs: res.ms, replicates } }));
+    drivers?.refresh();
   });
 }
 
@@ -388,12 +399,14 @@ function renderLegend() {
     span.append(sw, document.createTextNode(it.label));
     return span;
   });
-  const bands = el('span', { class: 'legend-item legend-bands' }, 'Line: median; shading: 50% and 90% of runs');
+  const unc = withUncertainty(result);
+  const bands = el('span', { class: 'legend-item legend-bands' }, `Line: median; shading: 50% and 90% of runs${unc ? ', with parameter uncertainty' : ''}`);
   lg.replaceChildren(...items, bands);
   $('chart-note').textContent =
-    mode === 'diff'
+    (mode === 'diff'
       ? `Paired differences, reform − baseline, over ${result.replicates} runs that share their random numbers. Above zero: the reform raises the measure.`
-      : `Medians over ${result.replicates} runs of each scenario; the reform uses the baseline’s random numbers.`;
+      : `Medians over ${result.replicates} runs of each scenario; the reform uses the baseline’s random numbers.`) +
+    (unc ? ' With parameter uncertainty: each pair of runs also shares one of the calibration’s accepted parameter sets, so the bands hold what the model does not know as well as chance.' : '');
 }
 
 function draw() {
@@ -435,7 +448,7 @@ function download(blob, name) {
 }
 
 function currentLink() {
-  return `${location.origin}${location.pathname}?${toQuery(cat, state, mode)}`;
+  return `${location.origin}${location.pathname}?${toQuery(cat, state, mode, drivers?.state ?? null)}`;
 }
 
 function buildActions() {
@@ -480,12 +493,42 @@ function buildActions() {
     }
     hideMessage();
     adopt(r.state);
+    if (r.migrated) showMigrated(`The file “${f.name.slice(0, 80)}”`, r.migrated);
     actionStatus(`Opened ${f.name.slice(0, 80)}.`);
   });
   $('message-close').addEventListener('click', () => {
     delete $('message').dataset.sticky;
     hideMessage();
   });
+}
+
+/**
+ * Say that a link or file of an earlier model was opened as this one: what that means, and what
+ * it kept. `migrated` is fromQuery's or fromFile's.
+ */
+function showMigrated(what, migrated) {
+  const old = MODEL_OF_FORMAT[migrated.from];
+  const now = MODEL_OF_FORMAT[cat.schemaVersion] ?? `schema ${cat.schemaVersion}`;
+  const changed = diffFromPreset(cat, state);
+  const lines = [
+    `It is shown with model ${now} (regsim ${cat.version}), so its numbers differ from those it showed then.`,
+    changed.length
+      ? `The values it changed are kept: ${changed
+          .slice(0, 6)
+          .map(([p, v]) => `${controls.get(p)?.model.label ?? p} ${controls.get(p)?.model.format(v) ?? v}`)
+          .join('; ')}${changed.length > 6 ? '; …' : ''}.`
+      : 'It changed no parameter of its preset.',
+    `Everything else takes model ${now}’s calibrated defaults and presets.`,
+  ];
+  if (migrated.premium) {
+    const p = migrated.premium;
+    lines.push(
+      p.from === null
+        ? `Model ${now} sets a derivative’s quality as a premium over open weights’: a derivative premium of ${p.to} keeps derivatives where this ${what === 'This link' ? 'link' : 'file'}’s open-weights quality shift put them in model ${old}.`
+        : `Its derivative quality shift (market.xi_derivative ${p.from}) is model ${now}’s derivative premium over open weights: ${p.to} (xi_derivative − xi_open).`,
+    );
+  }
+  showMessage(`${what} was made for model ${old}.`, lines, true, true);
 }
 
 // ---------------------------------------------------------------- embed
@@ -495,13 +538,17 @@ function buildEmbed() {
   const opener = $('embed-open');
   const metric = $('embed-metric');
   const diff = $('embed-diff');
+  const withDrivers = $('embed-drivers');
   const status = $('embed-status');
   for (const c of CHARTS) metric.append(el('option', { value: c.id }, c.title));
   const render = () => {
     const lab = labels();
     const chart = CHARTS.find((c) => c.id === metric.value) ?? CHARTS[0];
-    const caption = `${chart.title}: ${lab.reformTitle} against ${lab.baselineTitle}${diff.checked ? ' (difference)' : ''}`;
-    const attrs = figureAttributes(cat, state, { metric: chart.id, difference: diff.checked, caption });
+    const d = withDrivers.checked ? drivers?.state : null;
+    metric.disabled = !!d;
+    diff.disabled = !!d;
+    const caption = d ? `What drives this? ${lab.reformTitle} against ${lab.baselineTitle}` : `${chart.title}: ${lab.reformTitle} against ${lab.baselineTitle}${diff.checked ? ' (difference)' : ''}`;
+    const attrs = d ? driversAttributes(cat, state, d, caption) : figureAttributes(cat, state, { metric: chart.id, difference: diff.checked, caption });
     const base = new URL('./', location.href);
     $('embed-cdn').value = elementSnippet(cdnBase(cat.version), attrs);
     $('embed-element').value = elementSnippet(base, attrs);
@@ -510,12 +557,15 @@ function buildEmbed() {
   opener.addEventListener('click', () => {
     if (cannotRun()) return;
     diff.checked = mode === 'diff';
+    $('embed-drivers-label').hidden = !drivers?.state;
+    withDrivers.checked = !!drivers?.state;
     status.textContent = '';
     render();
     dlg.showModal();
   });
   metric.addEventListener('change', render);
   diff.addEventListener('change', render);
+  withDrivers.addEventListener('change', render);
   dlg.addEventListener('close', () => opener.focus());
   for (const [button, box, what] of [
     ['embed-copy-cdn', 'embed-cdn', 'CDN'],
@@ -585,6 +635,14 @@ async function start() {
     if (q.view) setMode(q.view);
     if (!q.state) history.replaceState(null, '', `?${toQuery(cat, state)}`);
   }
+  drivers = new DriversPanel({
+    cat,
+    pool,
+    current: () => ({ ...runScenarios(cat, state), labels: labels(), runnable: document.body.dataset.status !== 'invalid' }),
+    onChange: scheduleUrl,
+    download,
+    link: currentLink,
+  });
   // Start the first run, then build the page while the workers compute.
   run(performance.now());
   buildPresetMenus();
@@ -595,8 +653,26 @@ async function start() {
   buildModeToggle();
   renderControls();
   renderPresets();
+  drivers.build();
+  if (q.drivers) drivers.open(q.drivers);
+  if (q.migrated) {
+    showMigrated('This link', q.migrated);
+    // The address bar now holds the link of this model's format.
+    history.replaceState(null, '', `?${toQuery(cat, state, mode, drivers.state)}`);
+  }
   matchMedia('(prefers-color-scheme: dark)').addEventListener('change', draw);
-  window.__regsim = { get state() { return clone(state); }, get result() { return result; }, cat };
+  window.__regsim = {
+    get state() {
+      return clone(state);
+    },
+    get result() {
+      return result;
+    },
+    get drivers() {
+      return drivers && { state: drivers.state, status: drivers.status, table: drivers.table, view: drivers.view };
+    },
+    cat,
+  };
 }
 
 start();

@@ -8,6 +8,12 @@ export const UI_GROUPS = [
   { id: 'coverage', title: 'Coverage', groups: ['coverage'], open: true },
   { id: 'liability', title: 'Liability', groups: ['liability'], open: true },
   { id: 'compliance', title: 'Compliance', groups: ['compliance'], open: true },
+  {
+    id: 'reach',
+    title: 'Reach: developers outside the jurisdiction',
+    groups: ['reach'],
+    note: 'How far the rules reach developers based outside the regime’s jurisdiction, who can comply or stay out of its market.',
+  },
   { id: 'market', title: 'Market and technology', groups: ['market', 'technology'] },
   { id: 'firms', title: 'Firms', groups: ['firms'] },
   { id: 'derivatives', title: 'Derivatives and entry', groups: ['derivatives', 'entry'] },
@@ -16,8 +22,11 @@ export const UI_GROUPS = [
   { id: 'simulation', title: 'Simulation', groups: ['simulation'], note: 'These apply to baseline and reform alike.' },
 ];
 
-/** Parameters shared by both arms (a comparison needs the same horizon and seed). */
-export const SHARED_PATHS = ['simulation.start_year', 'simulation.quarters', 'simulation.seed', 'simulation.replicates'];
+/**
+ * Parameters shared by both arms: a paired comparison needs the same horizon and seed, and both
+ * arms with parameter uncertainty or neither.
+ */
+export const SHARED_PATHS = ['simulation.start_year', 'simulation.quarters', 'simulation.seed', 'simulation.replicates', 'simulation.uncertainty'];
 
 const MANTISSAS = [1, 1.25, 1.5, 2, 2.5, 3, 4, 5, 6, 8];
 

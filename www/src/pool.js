@@ -3,6 +3,9 @@
 // only draws. Requests come from clients (the app is one client; each embedded figure is one):
 // a client's new request supersedes its own request in flight, whose workers drop it at their
 // next slice, or its own queued one; requests of different clients wait their turn.
+// Two kinds of request: a comparison (`run`, replicates shared out with Experiment.shard) and
+// the points of a sweep (`sweep`, each worker building its own Sweep and taking the next point
+// when it has finished one).
 
 const DEFAULT_CLIENT = 'default';
 
@@ -45,12 +48,17 @@ export class RunPool {
    * same client superseded it; rejects with an Error. `onProgress(done, total)` reports runs.
    */
   run(baseline, reform, replicates, onProgress, client = DEFAULT_CLIENT) {
+    return this.#request({ kind: 'run', baseline, reform, replicates, onProgress }, client);
+  }
+
+  /** Queue a request of a client (superseding its own queued or running one). */
+  #request(fields, client) {
     return new Promise((resolve, reject) => {
       if (this.broken) {
         reject(new Error(this.broken));
         return;
       }
-      const req = { id: this.nextId++, client, baseline, reform, replicates, resolve, reject, onProgress };
+      const req = { id: this.nextId++, client, ...fields, resolve, reject };
       const q = this.queue.findIndex((r) => r.client === client);
       if (q >= 0) {
         this.queue[q].resolve(null);
@@ -67,6 +75,18 @@ export class RunPool {
         this.queue.push(req);
       }
     });
+  }
+
+  /**
+   * Run points of a sweep: `experiment` is an experiment object (the wasm API's `Sweep`), `points`
+   * the indices to run. Every worker builds its own Sweep from the same object and takes the next
+   * point when it has finished one; `onPoint(i, rows)` gets each point's rows as it finishes (a
+   * Float64Array, replicates × columns, row by row). Resolves to {ms} when every point is done, or
+   * to null when a newer request of the same client superseded it or it was cancelled; rejects
+   * with an Error (a point the model refused).
+   */
+  sweep(experiment, points, onPoint, client = DEFAULT_CLIENT) {
+    return this.#request({ kind: 'sweep', experiment, points: [...points], onPoint }, client);
   }
 
   /** Drop a client's requests, queued or in flight (they resolve to null). */
@@ -101,12 +121,41 @@ export class RunPool {
   }
 
   #start(req) {
+    if (req.kind === 'sweep') {
+      this.#startSweep(req);
+      return;
+    }
     const { id, baseline, reform, replicates } = req;
     const parts = Math.max(1, Math.min(this.size, replicates));
     const share = (p) => 2 * Math.ceil((replicates - p) / parts);
     this.current = { ...req, parts, progress: new Array(parts).fill(0), totals: Array.from({ length: parts }, (_, p) => share(p)), t0: performance.now() };
     for (let p = 0; p < parts; p++) this.workers[p].postMessage({ type: 'run', id, baseline, reform, replicates, part: p, parts });
     for (let p = parts; p < this.size; p++) this.workers[p].postMessage({ type: 'cancel' });
+  }
+
+  /**
+   * Hand the sweep's first points out, one per worker; each worker gets the experiment with its
+   * first. `inflight[w]` is the point worker w is running (null when none), `queue` those not
+   * handed out yet.
+   */
+  #startSweep(req) {
+    const c = { ...req, queue: [...req.points], inflight: new Array(this.size).fill(null), done: 0, t0: performance.now() };
+    this.current = c;
+    if (!c.queue.length) {
+      this.current = null;
+      c.resolve({ ms: 0 });
+      this.#next();
+      return;
+    }
+    const used = Math.min(this.size, c.queue.length);
+    for (let w = 0; w < used; w++) this.#sendPoint(c, w, true);
+    for (let w = used; w < this.size; w++) this.workers[w].postMessage({ type: 'cancel' });
+  }
+
+  #sendPoint(c, w, first) {
+    const i = c.queue.shift();
+    c.inflight[w] = i;
+    this.workers[w].postMessage(first ? { type: 'point', id: c.id, experiment: c.experiment, i } : { type: 'point', id: c.id, i });
   }
 
   #next() {
@@ -148,6 +197,17 @@ export class RunPool {
     if (!c || m.id !== c.id) return; // stale
     if (m.type === 'error') {
       this.#fail(m.message);
+    } else if (m.type === 'point') {
+      c.done += 1;
+      c.inflight[worker] = null;
+      if (c.queue.length) this.#sendPoint(c, worker, false);
+      c.onPoint?.(m.i, m.rows);
+      if (this.current !== c) return; // onPoint cancelled or superseded it
+      if (c.done === c.points.length) {
+        this.current = null;
+        c.resolve({ ms: performance.now() - c.t0 });
+        this.#next();
+      }
     } else if (m.type === 'progress') {
       // Runs actually computed: a reused baseline is not counted.
       c.progress[worker] = m.done;

@@ -4,9 +4,16 @@
 
 import { SHARED_PATHS, clone, controlModel, getPath, readNumber, setPath } from './params.js';
 import { thousandsHint } from './format.js';
+import { DRIVERS_KEYS, driversQuery, readDrivers } from './drivers.js';
 
-/** Version of the link and file format (the scenario schema it was made for). */
-export const FORMAT_VERSION = 1;
+/**
+ * Version of the link and file format: the scenario schema it was made for. Version 1 links and
+ * files were made for model v1.3; they still open, mapped onto this model (`migrated` says how).
+ */
+export const FORMAT_VERSION = 2;
+export const LEGACY_FORMAT = 1;
+/** The model each format (scenario schema) version was made for, as the app's notes name it. */
+export const MODEL_OF_FORMAT = { 1: 'v1.3', 2: 'v1.4' };
 export const FILE_KIND = 'regsim-app-scenario';
 const MAX_QUERY = 8000;
 const MAX_FILE = 1_000_000;
@@ -41,6 +48,9 @@ export function catalogData(api) {
     maxReplicates: api.maxReplicates(),
     defaults: api.defaultScenario(),
     version: api.version(),
+    // The most uncertain parameters, for "What drives this?": [{path, low, high, spread}].
+    uncertain: api.uncertainParameters(),
+    schemaVersion: api.schemaVersion(),
   };
 }
 
@@ -73,6 +83,13 @@ export class Catalog {
     this.maxReplicates = data.maxReplicates;
     this.defaults = data.defaults;
     this.version = data.version;
+    this.uncertain = data.uncertain;
+    this.schemaVersion = data.schemaVersion;
+  }
+
+  /** Map a scenario object of schema version 1 (model v1.3) onto this model: the model's own mapping; throws naming what cannot be mapped. */
+  upgrade(scenario) {
+    return this.api.upgradeScenario(scenario);
   }
 
   preset(name) {
@@ -131,8 +148,11 @@ function encodeValue(v) {
   return encodeURIComponent(String(v));
 }
 
-/** The query string (without "?") that reproduces the state, and the chart view unless it is the first. */
-export function toQuery(cat, state, view = VIEWS[0]) {
+/**
+ * The query string (without "?") that reproduces the state, the chart view unless it is the
+ * first, and the "What drives this?" view when it is open (`drivers`, null when closed).
+ */
+export function toQuery(cat, state, view = VIEWS[0], drivers = null) {
   const parts = [`v=${FORMAT_VERSION}`, `baseline=${encodeURIComponent(state.baseline)}`, `reform=${encodeURIComponent(state.reformBase)}`];
   const diff = diffFromPreset(cat, state);
   if (diff.length) parts.push(`set=${diff.map(([p, v]) => `${p}:${encodeValue(v)}`).join(',')}`);
@@ -140,7 +160,9 @@ export function toQuery(cat, state, view = VIEWS[0]) {
   if (sim.start_year !== cat.defaults.simulation.start_year) parts.push(`start=${sim.start_year}`);
   if (sim.quarters !== cat.defaults.simulation.quarters) parts.push(`quarters=${sim.quarters}`);
   parts.push(`seed=${sim.seed}`, `reps=${sim.replicates}`);
+  if (sim.uncertainty) parts.push('unc=1');
   if (view !== VIEWS[0]) parts.push(`view=${view}`);
+  parts.push(...driversQuery(cat, drivers));
   return parts.join('&');
 }
 
@@ -178,9 +200,19 @@ function intParam(params, key, lo, hi, what) {
   return Number(t);
 }
 
+/** Keys of a link, by format version. */
+const LINK_KEYS = {
+  1: ['v', 'baseline', 'reform', 'set', 'seed', 'reps', 'quarters', 'start', 'view'],
+  2: ['v', 'baseline', 'reform', 'set', 'seed', 'reps', 'quarters', 'start', 'unc', 'view', ...DRIVERS_KEYS],
+};
+
+/** model v1.3's derivative shift, which v1.4 replaced (docs/webapp.md, "Links and files of model v1.3"). */
+const V1_XI_DERIVATIVE = 'market.xi_derivative';
+
 /**
- * Read a state from a query string. Returns {state} (null when the query is empty, i.e. use the
- * defaults) or {errors: [message…]}.
+ * Read a state from a query string. Returns {state, view, drivers, migrated} (state null when the
+ * query is empty, i.e. use the defaults; drivers null when the view is closed; migrated, for a
+ * link of format 1, {from: 1, changes}) or {errors: [message…]}.
  */
 export function fromQuery(cat, search) {
   const q = search.startsWith('?') ? search.slice(1) : search;
@@ -197,14 +229,15 @@ export function fromQuery(cat, search) {
   const add = (message) => {
     if (!errors.includes(message)) errors.push(message);
   };
-  const known = new Set(['v', 'baseline', 'reform', 'set', 'seed', 'reps', 'quarters', 'start', 'view']);
+  const v = params.get('v');
+  const version = v === String(LEGACY_FORMAT) ? LEGACY_FORMAT : FORMAT_VERSION;
+  if (v === null) add(`v is missing; expected v=${FORMAT_VERSION} (the format version every link of this app carries)`);
+  else if (v !== String(FORMAT_VERSION) && v !== String(LEGACY_FORMAT)) add(`v: ${JSON.stringify(v.slice(0, 40))} is not a version this app reads; expected ${FORMAT_VERSION} (or ${LEGACY_FORMAT}, links made for model ${MODEL_OF_FORMAT[LEGACY_FORMAT]})`);
+  const known = new Set(LINK_KEYS[version]);
   for (const k of params.keys()) {
-    if (!known.has(k)) add(`${JSON.stringify(k.slice(0, 40))} is not a setting this app knows (it knows ${[...known].join(', ')})`);
+    if (!known.has(k)) add(`${JSON.stringify(k.slice(0, 40))} is not a setting this app knows${version === LEGACY_FORMAT ? ' in a link of version 1' : ''} (it knows ${[...known].join(', ')})`);
     else if (params.getAll(k).length > 1) add(`${k} appears more than once`);
   }
-  const v = params.get('v');
-  if (v === null) add(`v is missing; expected v=${FORMAT_VERSION} (the format version every link of this app carries)`);
-  else if (v !== String(FORMAT_VERSION)) add(`v: ${JSON.stringify(v.slice(0, 40))} is not a version this app reads; expected ${FORMAT_VERSION}`);
   const baseline = params.get('baseline') ?? DEFAULT_BASELINE;
   const reformBase = params.get('reform') ?? DEFAULT_REFORM;
   for (const [k, name] of [['baseline', baseline], ['reform', reformBase]]) {
@@ -215,6 +248,7 @@ export function fromQuery(cat, search) {
   // The rest is read whatever the presets, so that a link with several problems names them all
   // (over the default reform when its preset is unknown).
   const reform = cat.preset(cat.hasPreset(reformBase) ? reformBase : DEFAULT_REFORM);
+  const legacyItems = []; // [path, value] of a version 1 link, in order
   const set = params.get('set');
   if (set !== null && set !== '') {
     const seen = new Set();
@@ -233,9 +267,10 @@ export function fromQuery(cat, search) {
       }
       const i = item.indexOf(':');
       const path = i < 0 ? item : item.slice(0, i);
-      const spec = cat.byPath.get(path);
+      const legacyDerivative = version === LEGACY_FORMAT && path === V1_XI_DERIVATIVE;
+      const spec = legacyDerivative ? { path, label: path, kind: { type: 'number' }, unit: '', min: -1e6, max: 1e6 } : cat.byPath.get(path);
       if (SHARED_PATHS.includes(path)) {
-        add(`set: ${path} is set with its own key (start, quarters, seed or reps), not in set`);
+        add(`set: ${path} is set with its own key (start, quarters, seed, reps or unc), not in set`);
         continue;
       }
       if (!spec) {
@@ -252,10 +287,20 @@ export function fromQuery(cat, search) {
         continue;
       }
       try {
-        setPath(reform, path, parseFor(spec, item.slice(i + 1), path));
+        const value = parseFor(spec, item.slice(i + 1), path);
+        if (version === LEGACY_FORMAT) legacyItems.push([path, value]);
+        else setPath(reform, path, value);
       } catch (e) {
         add(e.message);
       }
+    }
+  }
+  let migrated = null;
+  if (version === LEGACY_FORMAT && !errors.length) {
+    try {
+      migrated = migrateLinkItems(cat, reform, cat.hasPreset(reformBase) ? reformBase : DEFAULT_REFORM, legacyItems);
+    } catch (e) {
+      add(`set: ${String(e?.message ?? e)} (the link was made for model ${MODEL_OF_FORMAT[LEGACY_FORMAT]})`);
     }
   }
   // Every number is read, so that a link with several bad ones names them all.
@@ -272,11 +317,48 @@ export function fromQuery(cat, search) {
   reform.simulation.replicates = number('reps', 1, cat.maxReplicates, 'a whole number', d.replicates);
   reform.simulation.quarters = number('quarters', 1, 200, 'a whole number', d.quarters);
   reform.simulation.start_year = number('start', 2000, 2100, 'a year', d.start_year);
+  const unc = params.get('unc');
+  if (unc !== null && unc !== '0' && unc !== '1') add(`unc: ${JSON.stringify(unc.slice(0, 40))} is not allowed; expected 1 (with parameter uncertainty) or 0`);
+  reform.simulation.uncertainty = unc === '1';
+  let drivers = null;
+  if (params.get('drivers') !== null) {
+    const r = readDrivers(cat, (k) => params.get(k), { kind: 'drivers', metric: 'dmetric', years: 'dyears', measure: 'dmeasure', count: 'dparams', replicates: 'dreps', trajectories: 'dtraj' }, reform);
+    if (r.errors) r.errors.forEach(add);
+    else drivers = r.drivers;
+  } else {
+    for (const k of DRIVERS_KEYS.slice(1)) if (params.get(k) !== null) add(`${k}: only with drivers=tornado or drivers=morris (the "What drives this?" view)`);
+  }
   if (errors.length) return { errors };
   // In a link an absent threshold is written "none", not JSON's null.
   const problems = cat.problems(reform, { allowed: noneForNull });
   if (problems.length) return { errors: problems };
-  return { state: { baseline, reformBase, reform }, view };
+  return { state: { baseline, reformBase, reform }, view, drivers, migrated };
+}
+
+/**
+ * A version 1 link's `set` items onto this model's preset (`reform`, changed in place). Each item
+ * is a value the link's author chose over model v1.3's preset, so it is kept as it is; model
+ * v1.3's market.xi_derivative (a derivative's absolute quality shift) becomes
+ * market.derivative_premium, its shift over open weights, as the model maps a version 1 scenario
+ * (upgradeScenario: xi_derivative − xi_open, with xi_open the link's or model v1.3's default).
+ * Everything the link did not set takes this model's (calibrated) values. Returns {from, changes:
+ * [[path, value]…], premium: {from, to}|null}; throws naming what cannot be mapped.
+ */
+function migrateLinkItems(cat, reform, reformBase, items) {
+  const market = {};
+  for (const [path, value] of items) {
+    if (path === V1_XI_DERIVATIVE) market.xi_derivative = value;
+    else setPath(reform, path, value);
+    if (path === 'market.xi_open') market.xi_open = value;
+  }
+  let premium = null;
+  if (Object.keys(market).length) {
+    const up = cat.upgrade({ schema_version: LEGACY_FORMAT, label: reformBase, market });
+    const to = up.market.derivative_premium;
+    if ('xi_derivative' in market || to !== reform.market.derivative_premium) premium = { from: market.xi_derivative ?? null, to };
+    reform.market.derivative_premium = to;
+  }
+  return { from: LEGACY_FORMAT, changes: items, premium };
 }
 
 /** The scenario file: the baseline preset's name and the whole reform scenario. */
@@ -318,7 +400,11 @@ function overlayKnown(base, overlay, prefix, errors) {
   }
 }
 
-/** Read a state from a scenario file's text: {state} or {errors}. Accepts a bare scenario too. */
+/**
+ * Read a state from a scenario file's text: {state, migrated} or {errors}. Accepts a bare
+ * scenario too. A file of version 1, or a bare scenario of schema version 1 (model v1.3), is
+ * mapped onto this model by the model itself (upgradeScenario); `migrated` then says so.
+ */
 export function fromFile(cat, text) {
   if (typeof text !== 'string') return { errors: ['the file cannot be read as text'] };
   if (text.length > MAX_FILE) return { errors: [`the file is ${text.length} characters long; at most ${MAX_FILE} are read`] };
@@ -333,8 +419,10 @@ export function fromFile(cat, text) {
   let baseline = DEFAULT_BASELINE;
   let reformBase;
   let body;
+  let legacy = false;
   if (doc.kind === FILE_KIND) {
-    if (doc.version !== FORMAT_VERSION) errors.push(`version: ${JSON.stringify(doc.version)} is not a version this app reads; expected ${FORMAT_VERSION}`);
+    if (doc.version === LEGACY_FORMAT) legacy = true;
+    else if (doc.version !== FORMAT_VERSION) errors.push(`version: ${JSON.stringify(doc.version)} is not a version this app reads; expected ${FORMAT_VERSION} (or ${LEGACY_FORMAT}, files made for model ${MODEL_OF_FORMAT[LEGACY_FORMAT]})`);
     for (const k of Object.keys(doc)) {
       if (!['kind', 'version', 'baseline', 'reform_preset', 'reform'].includes(k)) errors.push(`${k.slice(0, 60)}: not a field of a scenario file`);
     }
@@ -346,12 +434,20 @@ export function fromFile(cat, text) {
   } else {
     // A bare scenario, e.g. from the CLI, is laid over the preset its label names (none without one).
     body = doc;
+    legacy = body.schema_version === LEGACY_FORMAT;
     const label = body.label;
     const m = typeof label === 'string' ? /^custom \(based on (.*)\)$/.exec(label) : null;
     reformBase = label === undefined ? DEFAULT_BASELINE : m ? m[1] : label;
     if (!cat.hasPreset(reformBase)) {
       errors.push(`label: ${JSON.stringify(String(label).slice(0, 60))} names no preset; a bare scenario is laid over the preset its label names: one of ${cat.names.join(', ')}, or “custom (based on NAME)”`);
     }
+  }
+  if (legacy) {
+    if (errors.length) return { errors };
+    return fromLegacyBody(cat, baseline, reformBase, body);
+  }
+  if (body !== null && typeof body === 'object' && 'schema_version' in body && body.schema_version !== cat.schemaVersion) {
+    errors.push(`schema_version: ${JSON.stringify(body.schema_version)} is not allowed; expected ${cat.schemaVersion} (or ${LEGACY_FORMAT} in a bare scenario of model ${MODEL_OF_FORMAT[LEGACY_FORMAT]})`);
   }
   // The fields are checked whatever the presets, so that every problem is named at once.
   const reform = cat.preset(cat.hasPreset(reformBase) ? reformBase : DEFAULT_BASELINE);
@@ -361,4 +457,33 @@ export function fromFile(cat, text) {
   if (problems.length) return { errors: problems };
   reform.label = reformBase;
   return { state: { baseline, reformBase, reform } };
+}
+
+/**
+ * A reform scenario of model v1.3 (schema version 1, whole or partial) as a state of this model:
+ * upgradeScenario maps it (fields at v1.3's defaults take this model's, other values stay,
+ * xi_derivative becomes derivative_premium) over the reform's preset. The rules (`regime`) are
+ * policy levers, never calibrated defaults: a rule the file sets stays as the file has it, also
+ * where it equals model v1.3's default scenario (no regulation) but not the preset, as a custom
+ * reform based on SB 1047 without liability does.
+ */
+function fromLegacyBody(cat, baseline, reformBase, body) {
+  if (body === null || typeof body !== 'object' || Array.isArray(body)) return { errors: ['reform: expected an object'] };
+  const custom = `custom (based on ${reformBase})`;
+  const v1 = { ...body, schema_version: LEGACY_FORMAT, label: body.label === reformBase || body.label === custom ? body.label : reformBase };
+  let reform;
+  try {
+    reform = cat.upgrade(v1);
+  } catch (e) {
+    return { errors: [`${String(e?.message ?? e)} (the file was made for model ${MODEL_OF_FORMAT[LEGACY_FORMAT]})`] };
+  }
+  const rules = body.regime;
+  if (rules !== null && typeof rules === 'object' && !Array.isArray(rules)) {
+    for (const [k, v] of Object.entries(rules)) if (Object.prototype.hasOwnProperty.call(reform.regime, k)) reform.regime[k] = v;
+  }
+  const problems = cat.problems(reform);
+  if (problems.length) return { errors: problems.map((p) => `${p} (the file was made for model ${MODEL_OF_FORMAT[LEGACY_FORMAT]})`) };
+  reform.label = reformBase;
+  const xi = body.market?.xi_derivative;
+  return { state: { baseline, reformBase, reform }, migrated: { from: LEGACY_FORMAT, premium: typeof xi === 'number' ? { from: xi, to: reform.market.derivative_premium } : null } };
 }

@@ -2,6 +2,7 @@
 // result; the words only choose between "higher" and "lower", and say when the runs disagree.
 
 import { fmtInt, fmtPct, fmtUsd, fmtNumber, quarterText } from './format.js';
+import { UNCERTAINTY_NOTE, withUncertainty } from './uncertainty.js';
 
 function last(a) {
   return a[a.length - 1];
@@ -83,6 +84,20 @@ export function summarize(result, labels, same) {
       : `Open models take ${fmtPct(ou)} of use against ${fmtPct(b.open_share_usage.p50[i])}, and ${fmtPct(om)} of new models are released with open weights against ${fmtPct(b.open_share_models.p50[i])}.`,
   );
 
+  // Developers based outside the regime's jurisdiction (model v1.4): their share of use and of
+  // open models' use (medians), and how often the best open model is theirs (0 or 1 per run: the
+  // mean over runs is how often).
+  if (r.outside_share_usage && r.outside_share_open_usage && r.open_frontier_outside) {
+    const su = r.outside_share_usage.p50[i];
+    const so = r.outside_share_open_usage.p50[i];
+    const fo = r.open_frontier_outside.mean[i];
+    out.push(
+      same
+        ? `Developers based outside the jurisdiction take ${fmtPct(su)} of use and ${fmtPct(so)} of open models’ use, and make the best open model in ${fmtPct(fo)} of runs.`
+        : `Developers based outside the jurisdiction take ${fmtPct(su)} of use against ${fmtPct(b.outside_share_usage.p50[i])}, and ${fmtPct(so)} of open models’ use against ${fmtPct(b.outside_share_open_usage.p50[i])}; they make the best open model in ${fmtPct(fo)} of runs against ${fmtPct(b.open_frontier_outside.mean[i])}.`,
+    );
+  }
+
   const dev = (x) => fmtInt(x);
   out.push(
     same
@@ -97,6 +112,7 @@ export function summarize(result, labels, same) {
   out.push(
     `${yearly}, incidents cause an average of ${fmtUsd(harmR, 2)} of harm${same ? '' : ` against ${fmtUsd(harmB, 2)}`}; developers spend ${fmtUsd(comp, 2)} on compliance and pay ${fmtUsd(liab, 2)} in damages and penalties.`,
   );
+  if (withUncertainty(result)) out.push(UNCERTAINTY_NOTE);
   return out;
 }
 

@@ -7,24 +7,74 @@
 //               {type:'run', id, baseline, reform, replicates, part, parts}
 //               {type:'api', id, fn, args}                   (a call of the model's API, see API)
 //               {type:'import', id, runs: Float64Array}      (shard 0 only: another shard's runs)
+//               {type:'point', id, experiment?, i}           (run point i of a sweep; the experiment
+//                                                             object comes with a request's first point)
 //               {type:'cancel'}
 // Messages out: {type:'ready'}
 //               {type:'progress', id, done, total}
 //               {type:'runs', id, runs: Float64Array}        (shards 1…: their runs, for shard 0)
 //               {type:'result', id, result, mergeMs}         (shard 0: the whole comparison)
+//               {type:'point', id, i, rows: Float64Array}    (a sweep's point: replicates × columns)
 //               {type:'error', id, message}
 //               {type:'api', id, value} or {type:'api', id, error}
 
 import init, * as wasm from '../pkg/regsim.js';
 import { catalogData } from './state.js';
 
-const { Experiment } = wasm;
+const { Experiment, Sweep } = wasm;
 
 /** The model's functions a page may call here (embedded figures keep no model of their own). */
 const API = {
   /** Everything a page needs to build and check scenarios, in one message. */
   catalog: () => catalogData(wasm),
   validateScenario: (s) => wasm.validateScenario(s),
+  upgradeScenario: (s) => wasm.upgradeScenario(s),
+  /** The experiment of a "What drives this?" view (see drivers.js). */
+  driversExperiment: (baseline, reform, drivers) => wasm.driversExperiment(baseline, reform, drivers),
+  /** What a sweep's points and rows are: {points, replicates, columns, factors}. */
+  sweepInfo: (experiment) => {
+    const s = sweepOf(experiment);
+    return { points: s.points, replicates: s.replicates, columns: Array.from(s.columns()), factors: Array.from(s.factors()) };
+  },
+  /** Sensitivity indices of a sweep from one number per point (Float64Array). */
+  sweepIndices: (experiment, y, options) => sweepOf(experiment).indices(y, options ?? {}),
+};
+
+// Sweeps built, by their experiment's text: one for the points this worker runs, one for the API
+// calls (indices, often of another experiment: a Morris design's first trajectories).
+const pointSweep = { key: null, sweep: null, id: null };
+const apiSweep = { key: null, sweep: null };
+function sweepOf(experiment, cache = apiSweep) {
+  const key = JSON.stringify(experiment);
+  if (cache.key !== key) {
+    const sweep = new Sweep(experiment); // throws, naming the field, before the old one goes
+    cache.sweep?.free();
+    cache.key = key;
+    cache.sweep = sweep;
+  }
+  return cache.sweep;
+}
+
+// A sweep's point waits one turn of the event loop before it runs, so that a 'cancel' sent
+// right after it is seen first and the point is not run for nothing.
+let pendingPoint = null; // {id, i, experiment}
+const pointChannel = new MessageChannel();
+pointChannel.port1.onmessage = () => {
+  const p = pendingPoint;
+  pendingPoint = null;
+  if (!p) return;
+  try {
+    if (p.experiment !== undefined) {
+      sweepOf(p.experiment, pointSweep);
+      pointSweep.id = p.id;
+    } else if (pointSweep.id !== p.id) {
+      throw new Error('a sweep point came without its experiment');
+    }
+    const rows = pointSweep.sweep.runPoint(p.i);
+    postMessage({ type: 'point', id: p.id, i: p.i, rows }, [rows.buffer]);
+  } catch (err) {
+    postMessage({ type: 'error', id: p.id, message: String(err?.message ?? err) });
+  }
 };
 
 let markReady;
@@ -140,6 +190,14 @@ self.onmessage = async (e) => {
   }
   if (m.type === 'cancel') {
     drop();
+    pendingPoint = null;
+    return;
+  }
+  if (m.type === 'point') {
+    drop(); // the pool runs one request at a time: a comparison still here is stale
+    await ready;
+    pendingPoint = { id: m.id, i: m.i, experiment: m.experiment };
+    pointChannel.port2.postMessage(0);
     return;
   }
   if (m.type === 'import') {

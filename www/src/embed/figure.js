@@ -12,8 +12,15 @@ import { el, idOf, makeControl } from '../controls.js';
 import { quarterText } from '../format.js';
 import { controlModel, fallbackValue, getPath } from '../params.js';
 import { formatProblems, noneForNull, presetPhrase, presetTitle, toQuery } from '../state.js';
-import { ATTRIBUTES, MAX_TEXT, SIMULATION_OPTIONS, SPECIAL_CONTROLS, parseParam, readOptions, resolveParam, scenariosOf, setText, show, stateOf } from './options.js';
+import { ATTRIBUTES, MAX_TEXT, SIMULATION_OPTIONS, SPECIAL_CONTROLS, chartFor, parseParam, readOptions, resolveLegacy, resolveParam, scenariosOf, setText, show, stateOf } from './options.js';
 import { getRuntime } from './runtime.js';
+import { driversWhat, windowOf } from '../drivers.js';
+import { UNCERTAINTY_NOTE } from '../uncertainty.js';
+
+// Running and drawing "What drives this?" is loaded only by figures that show it (drivers="…"),
+// so that other figures' pages do not pay for it.
+let driversModules = null;
+const loadDrivers = () => (driversModules ??= Promise.all([import('../drivers-run.js'), import('../drivers-chart.js')]).then(([run, chart]) => ({ ...run, ...chart })));
 
 let sheet = null;
 /** The figure's styles: one constructed stylesheet shared by every figure (or a <style>). */
@@ -74,6 +81,7 @@ export function defineFigure(app) {
     #resizeObs = null;
     #progressTimer = 0;
     #scheme = null;
+    #drivers = null; // a "What drives this?" figure: {session, chart, table, view, indices, state, custom, d}
     #onScheme = () => {
       this.#applyScheme();
       this.#draw(false);
@@ -141,6 +149,7 @@ export function defineFigure(app) {
      * the first result): {status, mode, scenario, labels, summary, link, quarters, series}.
      */
     get results() {
+      if (this.#opts?.drivers) return this.#driversResults();
       if (!this.#result || !this.#drawnState) return null;
       const { state, custom } = this.#drawnState;
       const r = this.#result;
@@ -158,7 +167,7 @@ export function defineFigure(app) {
       return {
         status: this.#status,
         mode: this.#mode === 'diff' ? 'difference' : 'levels',
-        scenario: { preset: state.reformBase, baseline: state.baseline, set: setText(this.#cat, state), seed: sim.seed, replicates: sim.replicates, quarters: sim.quarters, start: sim.start_year },
+        scenario: { preset: state.reformBase, baseline: state.baseline, set: setText(this.#cat, state), seed: sim.seed, replicates: sim.replicates, quarters: sim.quarters, start: sim.start_year, uncertainty: sim.uncertainty },
         labels: this.#titles(state, custom),
         summary: this.#e.alt.textContent,
         link: this.#e.link.href,
@@ -197,6 +206,7 @@ export function defineFigure(app) {
       }
       const r = readOptions(cat, (n) => (n in attrs ? attrs[n] : this.getAttribute(n)), rt.app);
       if (r.errors) errors.push(...r.errors);
+      else errors.push(...(await resolveLegacy(rt.pool, r.options)));
       const parsed = [];
       for (const [k, v] of Object.entries(params)) {
         const p = resolveParam(cat, k, 'params');
@@ -248,7 +258,10 @@ export function defineFigure(app) {
         let raf = 0;
         this.#resizeObs = new ResizeObserver(() => {
           cancelAnimationFrame(raf);
-          raf = requestAnimationFrame(() => this.#charts.forEach((c) => c.chart.resize()));
+          raf = requestAnimationFrame(() => {
+            this.#charts.forEach((c) => c.chart.resize());
+            this.#drivers?.chart?.resize();
+          });
         });
       }
       this.#resizeObs.observe(this.#e.plots);
@@ -305,9 +318,19 @@ export function defineFigure(app) {
         invalid(r.errors);
         return;
       }
+      const opts = r.options;
+      if (opts.legacy) {
+        // Written for model v1.3 (xi_derivative): the model maps it.
+        const applied = ++this.#applied;
+        const problems = await resolveLegacy(rt.pool, opts);
+        if (applied !== this.#applied || !this.#connected) return;
+        if (problems.length) {
+          invalid(problems);
+          return;
+        }
+      }
       // Values each allowed alone can still make a scenario the model refuses (cadence_min above
       // cadence_max): that is the attributes' fault too, so it is said before anything runs.
-      const opts = r.options;
       const key = scenarioKey(opts);
       if (key !== this.#validKey) {
         const applied = ++this.#applied;
@@ -334,7 +357,8 @@ export function defineFigure(app) {
         for (const [p, v] of this.#pendingParams) this.#local.set(p, v);
         this.#pendingParams = null;
       }
-      this.#mode = this.#local.get('difference') ?? opts.difference ? 'diff' : 'levels';
+      // In a drivers figure, "the difference" is the reform's effect, against its level.
+      this.#mode = this.#local.get('difference') ?? (opts.drivers ? opts.drivers.measure === 'effect' : opts.difference) ? 'diff' : 'levels';
       this.#hideMessage();
       this.#buildControls();
       this.#buildCharts();
@@ -377,7 +401,8 @@ export function defineFigure(app) {
         label.append(box, document.createTextNode('Show the difference'));
         row.append(label);
         box.addEventListener('change', () => {
-          if (box.checked === this.#opts.difference) this.#local.delete('difference');
+          const attr = this.#opts.drivers ? this.#opts.drivers.measure === 'effect' : this.#opts.difference;
+          if (box.checked === attr) this.#local.delete('difference');
           else this.#local.set('difference', box.checked);
           this.#mode = box.checked ? 'diff' : 'levels';
           this.#renderControls();
@@ -441,6 +466,10 @@ export function defineFigure(app) {
       const state = stateOf(cat, this.#opts, this.#local);
       this.#state = state;
       const { baseline, reform, replicates, custom } = scenariosOf(cat, state);
+      if (this.#opts.drivers) {
+        this.#runDrivers(state, baseline, reform, custom);
+        return;
+      }
       const key = JSON.stringify([baseline, reform, replicates]);
       if (key === this.#runKey) {
         // Only the view changed (metric, height, difference, caption, theme): draw again.
@@ -492,13 +521,32 @@ export function defineFigure(app) {
 
     #buildCharts() {
       const opts = this.#opts;
-      const key = JSON.stringify([opts.charts.map((c) => c.id), opts.height]);
+      const key = JSON.stringify([opts.drivers ? 'drivers' : opts.charts.map((c) => c.id), opts.height]);
       if (key === this.#chartsKey) return;
       this.#chartsKey = key;
       for (const c of this.#charts) c.chart.destroy();
       this.#charts = [];
       const plots = this.#e.plots;
       plots.replaceChildren();
+      if (opts.drivers) {
+        const wrap = el('div', { class: 'chart', part: 'chart' });
+        const title = el('p', { class: 'chart-title' });
+        const plot = el('div', { class: 'plot drivers-plot', role: 'img', 'aria-describedby': 'alt' });
+        const ro = el('p', { class: 'readout', 'aria-hidden': 'true' }, ' ');
+        wrap.append(title, plot, ro);
+        plots.append(wrap);
+        const dr = { ...(this.#drivers ?? {}), chart: null, title, plot };
+        dr.ready = loadDrivers().then((m) => {
+          dr.mod = m;
+          dr.session ??= new m.DriversSession(getRuntime(app).pool, this.#client);
+          dr.chart = new m.DriversChart(plot, { styleRoot: this.#e.figure });
+          dr.chart.onHover = (row) => {
+            ro.textContent = row && dr.view ? m.rowText(dr.view, row) : ' ';
+          };
+        });
+        this.#drivers = dr;
+        return;
+      }
       for (const def of opts.charts) {
         const wrap = el('div', { class: 'chart', part: 'chart' });
         const title = el('p', { class: 'chart-title' }, def.title);
@@ -535,6 +583,10 @@ export function defineFigure(app) {
 
     /** Draw the result; `fresh` when it is a new result (or a new view), not a colour change. */
     #draw(fresh) {
+      if (this.#opts?.drivers) {
+        this.#drawDrivers(fresh);
+        return;
+      }
       const result = this.#result;
       if (!result || !this.#drawnState || !this.#opts) return;
       const { state, custom } = this.#drawnState;
@@ -560,7 +612,8 @@ export function defineFigure(app) {
       this.#renderLegend(titles);
       const same = state.baseline === state.reformBase && !custom;
       e.alt.replaceChildren(...this.#charts.map((c) => el('p', {}, describe(c.def, result, this.#mode, phrases, same))));
-      e.note.textContent = `Simulated live by regsim ${result.version}: ${diff ? 'paired differences' : 'medians'} over ${result.replicates} runs${diff ? '' : ' of each scenario'}, which share their random numbers; shaded bands hold 50% and 90% of runs. A model of policy levers, not a forecast.`;
+      const unc = !!result.baseline.scenario?.simulation?.uncertainty;
+      e.note.textContent = `Simulated live by regsim ${result.version}: ${diff ? 'paired differences' : 'medians'} over ${result.replicates} runs${diff ? '' : ' of each scenario'}, which share their random numbers; shaded bands hold 50% and 90% of runs${unc ? ', with parameter uncertainty' : ''}. A model of policy levers, not a forecast.${unc ? ` ${UNCERTAINTY_NOTE}` : ''}`;
       e.link.href = `${this.#opts.app}?${toQuery(this.#cat, state)}`;
       e.link.setAttribute('aria-label', `Open in regsim: ${titles.reform} against ${titles.baseline} in the full app (new tab)`);
       if (e.data.open) this.#renderTables();
@@ -574,6 +627,7 @@ export function defineFigure(app) {
     }
 
     #renderLegend(titles) {
+      const unc = !!this.#result?.baseline?.scenario?.simulation?.uncertainty;
       const items =
         this.#mode === 'diff'
           ? [{ color: 'var(--c-diff)', label: `${titles.reform} − ${titles.baseline}` }]
@@ -588,14 +642,171 @@ export function defineFigure(app) {
         span.append(sw, document.createTextNode(it.label));
         return span;
       });
-      spans.push(el('span', { class: 'legend-item legend-bands' }, 'line: median; shading: 50% and 90% of runs'));
+      spans.push(el('span', { class: 'legend-item legend-bands' }, `line: median; shading: 50% and 90% of runs${unc ? ', with parameter uncertainty' : ''}`));
       this.#e.legend.replaceChildren(...spans);
     }
 
     #renderTables() {
+      if (this.#opts?.drivers) {
+        const v = this.#drivers?.view;
+        if (v && this.#drivers.mod) this.#e.tableWrap.replaceChildren(this.#drivers.mod.driversTable(v, this.#e.caption.textContent));
+        return;
+      }
       if (!this.#result || !this.#drawnState) return;
       const t = this.#titles(this.#drawnState.state, this.#drawnState.custom);
       this.#e.tableWrap.replaceChildren(...this.#charts.flatMap((c) => dataTables(c.def, this.#result, t)));
+    }
+
+    // ------------------------------------------------------------ what drives this?
+
+    /** The measure drawn: the attribute's, or the reader's choice through the difference control. */
+    #measure() {
+      const local = this.#local.get('difference');
+      if (local === undefined) return this.#opts.drivers.measure;
+      return local ? 'effect' : this.#opts.drivers.measure === 'effect' ? 'reform' : this.#opts.drivers.measure;
+    }
+
+    #runDrivers(state, baseline, reform, custom) {
+      const d = this.#opts.drivers;
+      const key = JSON.stringify([baseline, reform, d]);
+      if (key === this.#runKey) {
+        if (this.#status === 'idle') this.#draw(true);
+        return;
+      }
+      this.#runKey = key;
+      const seq = ++this.#seq;
+      this.#status = 'running';
+      const e = this.#e;
+      const dr = this.#drivers;
+      dr.state = state;
+      dr.custom = custom;
+      dr.d = d;
+      dr.indices = null;
+      dr.done = false;
+      e.plots.classList.add('stale');
+      e.status.textContent = 'Computing…';
+      const t0 = performance.now();
+      const update = async (table) => {
+        if (seq !== this.#seq) return;
+        dr.table = table;
+        if (!dr.done) e.status.textContent = `Computing ${table.points} points × ${table.replicates} paired runs: ${Math.round((100 * table.count) / table.points)}%`;
+        if (table.count) e.plots.classList.remove('stale');
+        await this.#drawDrivers(false);
+      };
+      dr.ready.then(() => (seq === this.#seq ? dr.session.run(baseline, reform, d, update) : null)).then(
+        async (table) => {
+          if (!table || seq !== this.#seq) return;
+          dr.done = true;
+          dr.ms = performance.now() - t0;
+          e.status.textContent = '';
+          e.plots.classList.remove('stale');
+          dr.table = table;
+          this.#drawnState = { state, custom };
+          this.#hideMessage();
+          await this.#drawDrivers(true);
+        },
+        (err) => {
+          if (seq !== this.#seq) return;
+          this.#runKey = null;
+          this.#fail('error', 'The simulation could not run:', [String(err?.message ?? err)], true);
+        },
+      );
+    }
+
+    /** Draw what is done; `fresh` when the computation is complete (results event, status idle). */
+    async #drawDrivers(fresh) {
+      const dr = this.#drivers;
+      if (!dr?.table || !this.#opts?.drivers) return;
+      const d = { ...dr.d, measure: this.#measure() };
+      const seq = this.#seq;
+      const kind = chartFor(this.#cat, d.metric)?.kind ?? 'number';
+      let r;
+      try {
+        await dr.ready;
+        r = await dr.mod.driversView(dr.session, this.#cat, dr.table, d, kind, dr.indices);
+      } catch (err) {
+        if (seq === this.#seq) this.#fail('error', 'The indices could not be computed:', [String(err?.message ?? err)], true);
+        return;
+      }
+      if (seq !== this.#seq || !this.#drivers) return;
+      if (r.indices && dr.indices && r.indices.measure === dr.indices.measure && r.indices.t < dr.indices.t) return;
+      dr.indices = r.indices;
+      dr.view = r.view;
+      dr.chart.pendingText = 'computing…';
+      dr.chart.update(r.view);
+      const { state, custom } = dr;
+      const titles = this.#titles(state, custom);
+      const phrases = this.#phrases(state, custom);
+      const win = windowOf(d, state.reform);
+      const metricTitle = chartFor(this.#cat, d.metric)?.title ?? d.metric;
+      const what = driversWhat(d, win, metricTitle, phrases);
+      const method = d.kind === 'tornado' ? 'What drives this? Each parameter at the low and the high end of its uncertain range' : 'What drives this? Morris screening';
+      const e = this.#e;
+      const caption = this.#opts.caption;
+      e.caption.textContent = caption ?? `What drives ${what}?`;
+      e.caption.hidden = caption === '';
+      dr.title.textContent = `${method}: ${what}`;
+      const items =
+        d.kind === 'tornado'
+          ? [
+              ['solid', 'var(--c-low)', 'low end of the range'],
+              ['solid', 'var(--c-high)', 'high end of the range'],
+              ['dashed', 'var(--fg)', 'base: every parameter as set'],
+            ]
+          : [
+              ['solid', 'var(--c-diff)', 'μ*, with its 95% interval'],
+              ['diamond', 'var(--c-reform)', 'σ'],
+            ];
+      e.legend.replaceChildren(
+        ...items.map(([cls, colour, label]) => {
+          const span = el('span', { class: 'legend-item' });
+          const sw = el('span', { class: `swatch ${cls}` });
+          sw.style.setProperty('--sw', colour);
+          span.append(sw, document.createTextNode(label));
+          return span;
+        }),
+      );
+      dr.plot.setAttribute('aria-label', `Chart: ${method}: ${what}. Described below.`);
+      e.alt.replaceChildren(el('p', {}, dr.mod.describeDrivers(r.view, `${method}: ${what}`)));
+      const unc = !!state.reform.simulation.uncertainty;
+      e.note.textContent = `Simulated live by regsim ${this.#cat.version}: means over ${dr.table.replicates} paired runs of baseline and reform at every point, which share their random numbers${unc ? ' and, with parameter uncertainty, the calibrated parameters each run draws' : ''}. A model of policy levers, not a forecast.`;
+      const link = { ...dr.d, measure: d.measure };
+      e.link.href = `${this.#opts.app}?${toQuery(this.#cat, state, 'levels', link)}`;
+      e.link.setAttribute('aria-label', `Open in regsim: what drives ${titles.reform} against ${titles.baseline}, in the full app (new tab)`);
+      if (e.data.open) this.#renderTables();
+      if (!fresh || !dr.done) return;
+      this.#status = 'idle';
+      this.#errors = [];
+      queueMicrotask(() => {
+        this.#draws += 1;
+        this.dispatchEvent(new CustomEvent('regsim:results', { detail: this.results, bubbles: true, composed: true }));
+      });
+    }
+
+    /** A drivers figure's results: its scenario, its view's numbers, the summary and the link. */
+    #driversResults() {
+      const dr = this.#drivers;
+      if (!dr?.view || !dr.done) return null;
+      const { state, custom } = dr;
+      const sim = state.reform.simulation;
+      const v = dr.view;
+      const win = windowOf(dr.d, state.reform);
+      const numbers =
+        v.type === 'tornado'
+          ? { base: v.base, bars: v.bars.map((b) => ({ parameter: b.path, low: b.low, high: b.high, swing: b.swing })) }
+          : { trajectories: v.trajectories, factors: (v.factors ?? []).map((f, k) => ({ parameter: v.paths[k], ...f })) };
+      return {
+        status: this.#status,
+        mode: 'drivers',
+        scenario: { preset: state.reformBase, baseline: state.baseline, set: setText(this.#cat, state), seed: sim.seed, replicates: dr.table.replicates, quarters: sim.quarters, start: sim.start_year, uncertainty: sim.uncertainty },
+        drivers: { kind: dr.d.kind, metric: dr.d.metric, from: win.from, to: win.to, measure: v.measure, parameters: dr.table.factors.length, replicates: dr.table.replicates, ...(v.type === 'morris' ? { trajectories: dr.table.experiment.design.trajectories } : {}) },
+        labels: this.#titles(state, custom),
+        summary: this.#e.alt.textContent,
+        link: this.#e.link.href,
+        quarters: [],
+        series: {},
+        ...numbers,
+      };
     }
 
     // ------------------------------------------------------------ messages
@@ -606,6 +817,7 @@ export function defineFigure(app) {
       this.#errors = [...lines];
       this.#result = null; // results describe what is shown: nothing now
       this.#drawnState = null;
+      if (this.#drivers) this.#drivers.done = false;
       const m = this.#e.message;
       const list = el('ul');
       for (const l of lines.slice(0, 12)) list.append(el('li', {}, l));
@@ -654,6 +866,12 @@ export function describe(def, result, mode, phrases, same) {
     let first = 0;
     while (first < i && Number.isNaN(r.p50[first])) first++;
     const end = quarterText(q[i]);
+    if (def.stat === 'mean') {
+      // A 0/1 outcome: how often, over runs.
+      if (mode === 'diff') out.push(`${name}, ${phrases.reform} minus ${phrases.baseline}: ${signed(def.kind, d.mean[i])} in ${end} (mean of paired differences).`);
+      else out.push(`${name}: under ${phrases.reform}, ${f(r.mean[first])} of runs in ${quarterText(q[first])} and ${f(r.mean[i])} in ${end}${same ? '; the baseline is the same scenario.' : `; with ${phrases.baseline}, ${f(b.mean[first])} and ${f(b.mean[i])}.`}`);
+      return;
+    }
     if (mode === 'diff') {
       out.push(`${name}, ${phrases.reform} minus ${phrases.baseline}: ${signed(def.kind, d.p50[i])} in ${end} (90% of paired runs ${signed(def.kind, d.p5[i])} to ${signed(def.kind, d.p95[i])}).`);
       return;

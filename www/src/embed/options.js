@@ -4,10 +4,17 @@
 import { CHARTS } from '../charts.js';
 import { show, thousandsHint } from '../format.js';
 import { SHARED_PATHS, clone, controlModel, getPath, setPath } from '../params.js';
-import { DEFAULT_BASELINE, DEFAULT_REFORM, diffFromPreset, isCustom, runScenarios } from '../state.js';
+import { DEFAULT_BASELINE, DEFAULT_REFORM, LEGACY_FORMAT, diffFromPreset, isCustom, runScenarios } from '../state.js';
+import { DRIVERS_DEFAULTS, readDrivers } from '../drivers.js';
 
 /** Every attribute a figure reads, in the order the docs list them. */
-export const ATTRIBUTES = ['preset', 'baseline', 'set', 'seed', 'replicates', 'quarters', 'start', 'metric', 'controls', 'difference', 'height', 'caption', 'theme', 'app'];
+export const ATTRIBUTES = ['preset', 'baseline', 'set', 'seed', 'replicates', 'quarters', 'start', 'uncertainty', 'metric', 'controls', 'difference', 'height', 'caption', 'theme', 'app', 'drivers', 'years', 'measure', 'parameters', 'trajectories'];
+
+/** Attributes of a "What drives this?" figure only. */
+const DRIVERS_ONLY = ['years', 'measure', 'parameters', 'trajectories'];
+
+/** Model v1.3's derivative shift, which a figure written for it may still set (see resolveLegacy). */
+const LEGACY_DERIVATIVE = 'market.xi_derivative';
 
 /** Controls that are not parameters. */
 export const SPECIAL_CONTROLS = ['preset', 'baseline', 'difference'];
@@ -21,7 +28,7 @@ const SIMULATION = {
 };
 
 /** The option that sets each simulation path (`simulation.seed` → `seed`). */
-export const SIMULATION_OPTIONS = Object.fromEntries(Object.entries(SIMULATION).map(([name, s]) => [s.path, name]));
+export const SIMULATION_OPTIONS = { ...Object.fromEntries(Object.entries(SIMULATION).map(([name, s]) => [s.path, name])), 'simulation.uncertainty': 'uncertainty' };
 
 /** Charts for metrics the app does not chart by themselves: title, kind, unit. */
 const EXTRA = {
@@ -41,6 +48,8 @@ const EXTRA = {
   bunching: ['Training runs bunched below a threshold', 'count', 'per quarter'],
   safety_large: ['Safety effort of large developers', 'number', 'effort, 0–1'],
   safety_small: ['Safety effort of small developers', 'number', 'effort, 0–1'],
+  outside_share_usage: ['Share of use by developers outside the jurisdiction', 'share', 'share of use'],
+  outside_share_open_usage: ['Share of open models’ use by developers outside the jurisdiction', 'share', 'share of open use'],
 };
 
 /** Longest text an attribute may hold. */
@@ -173,6 +182,7 @@ export function readOptions(cat, get, appDefault) {
 
   // set="regime.compliance_fixed=5e6; derivative_liability=false"
   const set = [];
+  const legacy = {};
   const setText = text('set');
   if (setText !== null) {
     const seen = new Set();
@@ -185,6 +195,14 @@ export function readOptions(cat, get, appDefault) {
         continue;
       }
       const name = item.slice(0, i).trim();
+      if (name === 'xi_derivative' || name === LEGACY_DERIVATIVE) {
+        // Written for model v1.3: mapped by the model once the figure can ask it (resolveLegacy).
+        const x = Number(item.slice(i + 1).trim());
+        if (item.slice(i + 1).trim() === '' || !Number.isFinite(x)) add(`set: ${LEGACY_DERIVATIVE}: ${show(item.slice(i + 1).trim())} is not a number`);
+        else if (legacy.xi_derivative !== undefined) add(`set: ${LEGACY_DERIVATIVE} appears more than once`);
+        else legacy.xi_derivative = x;
+        continue;
+      }
       const r = resolveParam(cat, name, 'set');
       if (r.error) {
         add(r.error);
@@ -205,15 +223,36 @@ export function readOptions(cat, get, appDefault) {
     }
   }
 
+  if (legacy.xi_derivative !== undefined) {
+    if (set.some(([p]) => p === 'market.derivative_premium')) add(`set: ${LEGACY_DERIVATIVE} (model v1.3’s) and market.derivative_premium, which replaced it: give one`);
+    const open = set.find(([p]) => p === 'market.xi_open');
+    if (open) legacy.xi_open = open[1];
+  }
+
+  // A "What drives this?" figure (drivers="tornado" or "morris"): `replicates` are per point.
+  const driversText = text('drivers');
   const simulation = {};
   for (const [name, s] of Object.entries(SIMULATION)) {
+    if (name === 'replicates' && driversText !== null) continue;
     const v = attempt(() => wholeNumber(name, text(name), s.lo, s.hi ?? cat.maxReplicates, s.what));
     if (v !== undefined) simulation[s.path] = v;
+  }
+  const uncertainty = attempt(() => flag('uncertainty', get('uncertainty')));
+  if (uncertainty) simulation['simulation.uncertainty'] = true;
+
+  let drivers = null;
+  if (driversText !== null) {
+    const sim = { simulation: { start_year: simulation['simulation.start_year'] ?? cat.defaults.simulation.start_year, quarters: simulation['simulation.quarters'] ?? cat.defaults.simulation.quarters } };
+    const r = readDrivers(cat, (n) => text(n), { kind: 'drivers', metric: 'metric', years: 'years', measure: 'measure', count: 'parameters', replicates: 'replicates', trajectories: 'trajectories' }, sim);
+    if (r.errors) r.errors.forEach(add);
+    else drivers = r.drivers;
+  } else {
+    for (const n of DRIVERS_ONLY) if (get(n) !== null && get(n) !== undefined) add(`${n}: only in a "What drives this?" figure; add drivers="${DRIVERS_DEFAULTS.kind}" (or "morris")`);
   }
 
   // metric="hhi, open_share_models"
   const charts = [];
-  const metricText = text('metric');
+  const metricText = driversText !== null ? null : text('metric');
   const names = metricText === null ? ['hhi'] : list(metricText);
   if (metricText !== null && !names.length) add('metric: "" names no metric; expected one or more of the names docs/embedding.md lists, e.g. hhi');
   for (const n of names) {
@@ -229,7 +268,9 @@ export function readOptions(cat, get, appDefault) {
   const controlText = text('controls');
   if (controlText !== null && controlText.trim().toLowerCase() !== 'none') {
     for (const n of list(controlText)) {
-      const path = SPECIAL_CONTROLS.includes(n) ? n : resolveParam(cat, n, 'controls');
+      // Model v1.3's xi_derivative: its successor's control.
+      const name = n === 'xi_derivative' || n === LEGACY_DERIVATIVE ? 'market.derivative_premium' : n;
+      const path = SPECIAL_CONTROLS.includes(name) ? name : resolveParam(cat, name, 'controls');
       if (path.error) {
         add(path.error);
         continue;
@@ -269,7 +310,28 @@ export function readOptions(cat, get, appDefault) {
   }
 
   if (errors.length) return { errors };
-  return { options: { preset, baseline, set, simulation, charts, controls, difference, height, caption, theme, app } };
+  return { options: { preset, baseline, set, simulation, charts, controls, difference, height, caption, theme, app, drivers, legacy: legacy.xi_derivative === undefined ? null : legacy } };
+}
+
+/**
+ * A figure written for model v1.3 may set its market.xi_derivative (a derivative's absolute
+ * quality shift), which model v1.4 replaced with market.derivative_premium (the shift over open
+ * weights'). The model maps it as it maps any scenario of model v1.3 (upgradeScenario:
+ * xi_derivative − xi_open, with the figure's xi_open or model v1.3's default), asked of the
+ * figures' worker; the premium joins `options.set`. Resolves to the lines of any problem.
+ */
+export async function resolveLegacy(pool, options) {
+  const legacy = options.legacy;
+  if (!legacy) return [];
+  let up;
+  try {
+    up = await pool.api('upgradeScenario', { schema_version: LEGACY_FORMAT, label: options.preset, market: { ...legacy } });
+  } catch (e) {
+    return [`set: ${String(e?.message ?? e)} (xi_derivative is model v1.3's; model v1.4 has derivative_premium)`];
+  }
+  options.set = [...options.set.filter(([p]) => p !== 'market.derivative_premium'), ['market.derivative_premium', up.market.derivative_premium]];
+  options.legacy = null;
+  return [];
 }
 
 /**
@@ -299,13 +361,17 @@ export function setText(cat, state) {
     .join(';');
 }
 
-/** The simulation attributes of a state that differ from the defaults: [[attr, value]…]. */
+/**
+ * The simulation attributes of a state that differ from the defaults: [[attr, value]…], and
+ * ['uncertainty', ''] (present) with parameter uncertainty.
+ */
 export function simulationAttrs(cat, state, all = false) {
   const out = [];
   for (const [name, s] of Object.entries(SIMULATION)) {
     const v = getPath(state.reform, s.path);
     if (all || name === 'seed' || name === 'replicates' || v !== getPath(cat.defaults, s.path)) out.push([name, v]);
   }
+  if (state.reform.simulation.uncertainty) out.push(['uncertainty', '']);
   return out;
 }
 

@@ -6,14 +6,14 @@ import { axeViolations, chartNumbers, chartsHash, drawn, expect, openApp, summar
 
 test('the page loads with charts, a summary and no console errors', async ({ page }) => {
   const problems = await openApp(page);
-  await expect(page.locator('#charts canvas')).toHaveCount(12);
+  await expect(page.locator('#charts canvas')).toHaveCount(14);
   const summary = await summaryText(page);
   expect(summary).toMatch(/^In 20\d\d, under SB 1047 as passed, HHI is [\d,]+ \(90% of runs [\d,]+–[\d,]+\)/);
   expect(summary).toContain('with no regulation');
   await expect(page.locator('#reform')).toHaveValue('sb1047');
   await expect(page.locator('#baseline')).toHaveValue('none');
   // The address bar holds the whole scenario.
-  await expect.poll(() => new URL(page.url()).search).toContain('v=1');
+  await expect.poll(() => new URL(page.url()).search).toContain('v=2');
   expect(problems).toEqual([]);
 });
 
@@ -172,7 +172,7 @@ test('a reform change reuses the baseline runs and gives the numbers of a fresh 
 });
 
 test('a broken link shows a clear message and falls back to the defaults', async ({ page }) => {
-  const problems = await openApp(page, '?v=1&baseline=none&reform=bogus&set=regime.cover_cost:-5');
+  const problems = await openApp(page, '?v=2&baseline=none&reform=bogus&set=regime.cover_cost:-5');
   await expect(page.locator('#message')).toBeVisible();
   await expect(page.locator('#message')).toContainText('This link could not be used');
   await expect(page.locator('#message')).toContainText('"bogus" is not a preset');
@@ -181,20 +181,20 @@ test('a broken link shows a clear message and falls back to the defaults', async
   expect(problems).toEqual([]);
 
   // Out-of-range values are named with what is allowed.
-  await openApp(page, '?v=1&reform=sb1047&set=regime.cover_cost:-5');
+  await openApp(page, '?v=2&reform=sb1047&set=regime.cover_cost:-5');
   await expect(page.locator('#message')).toContainText('regime.cover_cost: -5 is not allowed');
   await page.getByRole('button', { name: 'Dismiss' }).click();
   await expect(page.locator('#message')).toBeHidden();
 
   // Every bad number is named, each problem once, and a link without its version says so.
-  await openApp(page, '?v=1&reps=abc&seed=-1&quarters=999&start=1&set=,,');
+  await openApp(page, '?v=2&reps=abc&seed=-1&quarters=999&start=1&set=,,');
   const message = page.locator('#message');
   for (const line of ['reps: "abc" is not allowed', 'seed: "-1" is not allowed', 'quarters: "999" is not allowed', 'start: "1" is not allowed', 'set: an empty item']) {
     await expect(message).toContainText(line);
   }
   expect(await message.locator('li').allTextContents()).toHaveLength(5);
   await openApp(page, '?reform=sb53');
-  await expect(message).toContainText('v is missing; expected v=1');
+  await expect(message).toContainText('v is missing; expected v=2');
 });
 
 test('a browser that cannot compile the model (no WebAssembly SIMD) gets a clear message', async ({ page }) => {
@@ -221,7 +221,7 @@ test('a hostile link is shown as text, never run as HTML', async ({ page }) => {
     await d.dismiss();
   });
   const evil = encodeURIComponent('<img src=x onerror=alert(1)>');
-  await openApp(page, `?v=1&reform=${evil}&set=${evil}:1,__proto__:1,constructor.prototype.x:1`);
+  await openApp(page, `?v=2&reform=${evil}&set=${evil}:1,__proto__:1,constructor.prototype.x:1`);
   await expect(page.locator('#message')).toContainText('<img src=x onerror=alert(1)>');
   await expect(page.locator('#message img')).toHaveCount(0);
   await expect(page.locator('#reform')).toHaveValue('sb1047');
@@ -260,7 +260,7 @@ test('a scenario downloaded as JSON opens again; a broken file shows a message',
 
   // A broken file: a clear message, and the defaults.
   const bad = info.outputPath('bad.json');
-  await fs.writeFile(bad, JSON.stringify({ kind: 'regsim-app-scenario', version: 1, baseline: 'none', reform_preset: 'sb53', reform: { regime: { cover_cost: 'a lot', '<b>x</b>': 1 } } }));
+  await fs.writeFile(bad, JSON.stringify({ kind: 'regsim-app-scenario', version: 2, baseline: 'none', reform_preset: 'sb53', reform: { regime: { cover_cost: 'a lot', '<b>x</b>': 1 } } }));
   before = await drawn(page);
   await page.locator('#open-file').setInputFiles(bad);
   await expect(page.locator('#message')).toContainText('could not be used');
@@ -345,7 +345,7 @@ test('reduced motion is respected', async ({ page }) => {
 test('a large ensemble shows progress, and a newer request replaces a stale one', async ({ page }) => {
   // Large enough that a reform's runs alone take well over the 300 ms before progress shows,
   // on two cores (256 took about that long, so the bar sometimes never appeared).
-  await openApp(page, '?v=1&baseline=none&reform=sb1047&seed=1&reps=1024');
+  await openApp(page, '?v=2&baseline=none&reform=sb1047&seed=1&reps=1024');
   // Switch preset twice in quick succession: only the last is drawn.
   const before = await drawn(page);
   const draws = Number(await page.locator('body').getAttribute('data-draws'));
@@ -389,7 +389,7 @@ test('choosing "Custom" in the menu leads to the parameters', async ({ page }) =
 
 test('settings the model refuses: named as the panel names them, dimmed results, no link, and all clear once fixed', async ({ page }) => {
   // After a bad link, whose message stays until dismissed or replaced.
-  await openApp(page, '?v=1&reps=abc');
+  await openApp(page, '?v=2&reps=abc');
   await expect(page.locator('#message')).toContainText('This link could not be used');
   await page.locator('#group-decision summary').click();
   const box = page.getByRole('textbox', { name: /Shortest cadence, exact value/ });
@@ -432,20 +432,20 @@ test('a link keeps the difference view', async ({ page, browser }) => {
 });
 
 test('a link with several problems names them all, and reads values as the boxes do', async ({ page }) => {
-  await openApp(page, '?v=1&reps=abc&seed=xyz&foo=1&reform=nope&view=wide');
+  await openApp(page, '?v=2&reps=abc&seed=xyz&foo=1&reform=nope&view=wide');
   const message = page.locator('#message');
   for (const line of ['"foo" is not a setting', 'reform: "nope" is not a preset', 'reps: "abc" is not allowed', 'seed: "xyz" is not allowed', 'view: "wide" is not a view']) {
     await expect(message).toContainText(line);
   }
   // 5M and a threshold in FLOP are read as the boxes read them.
-  await openApp(page, '?v=1&reform=sb1047&set=regime.compliance_fixed:5M,regime.cover_log_flop:1e25');
+  await openApp(page, '?v=2&reform=sb1047&set=regime.compliance_fixed:5M,regime.cover_log_flop:1e25');
   await expect(message).toBeHidden();
   expect(await page.evaluate(() => window.__regsim.state.reform.regime.compliance_fixed)).toBe(5e6);
   expect(await page.evaluate(() => window.__regsim.state.reform.regime.cover_log_flop)).toBe(25);
   // A thousands separator splits the list: said so. An absent threshold is "none" in a link.
-  await openApp(page, '?v=1&reform=sb1047&set=regime.compliance_fixed:5,000');
+  await openApp(page, '?v=2&reform=sb1047&set=regime.compliance_fixed:5,000');
   await expect(message).toContainText('write numbers without thousands separators');
-  await openApp(page, '?v=1&reform=sb1047&set=regime.cover_log_flop:99');
+  await openApp(page, '?v=2&reform=sb1047&set=regime.cover_log_flop:99');
   await expect(message).toContainText('or none');
   await expect(message).not.toContainText('null');
 });
@@ -476,7 +476,7 @@ test('a bare scenario file whose label names no preset is refused, and the statu
 });
 
 test('a one-quarter run gets a summary that fits it', async ({ page }) => {
-  expect(await openApp(page, '?v=1&quarters=1&seed=1&reps=4')).toEqual([]);
+  expect(await openApp(page, '?v=2&quarters=1&seed=1&reps=4')).toEqual([]);
   const summary = await summaryText(page);
   expect(summary).toContain('at least 90% of paired runs give exactly the same HHI');
   expect(summary).not.toContain('disagree');

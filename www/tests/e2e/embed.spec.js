@@ -689,7 +689,7 @@ test('the app’s Embed button gives its snippets for the current scenario, and 
   await context.grantPermissions(['clipboard-read', 'clipboard-write']);
   const A = new URL(baseURL).origin;
   const problems = watch(page);
-  await page.goto('./?v=1&baseline=sb53&reform=sb1047&set=regime.compliance_fixed:5000000&seed=3&reps=8');
+  await page.goto('./?v=2&baseline=sb53&reform=sb1047&set=regime.compliance_fixed:5000000&seed=3&reps=8');
   await page.waitForSelector('body[data-status="idle"]', { timeout: 30_000 });
   const opener = page.getByRole('button', { name: 'Embed' });
   await opener.focus();
