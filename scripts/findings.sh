@@ -42,7 +42,11 @@ small, large = json.load(sys.stdin)
 gap = [s - l for s, l in zip(small["per_set"], large["per_set"])]
 d = small["effect"] - large["effect"]
 share = sum(1 for g in gap if g < 0) / len(gap)
-print(f"| startups minus large firms, safety effort 2025–2034 | at the default {d:+.4f} (startups {small[\"effect\"]:.4f}, large {large[\"effect\"]:.4f}) | lower in {100*share:.0f}% of {len(gap)} sets | {\"robust\" if share >= 0.9 else \"not robust\"} |")'
+s, l = small["effect"], large["effect"]
+verdict = "robust" if share >= 0.9 else "not robust"
+print("| summary | at the default | accepted sets | verdict |")
+print("|---|---|---|---|")
+print(f"| startups minus large firms, safety effort 2025–2034 | {d:+.4f} (startups {s:.4f}, large {l:.4f}) | lower in {100*share:.0f}% of {len(gap)} sets | {verdict} |")'
 run "the baseline's open lag and open use, early and late (levels under no regulation)" --baseline none \
   --summary "open_lag_quarters:2025-2026" --summary "open_lag_quarters:2033-2034" \
   --summary "open_share_usage:2025-2026" --summary "open_share_usage:2033-2034" --summary "hhi:2033-2034" \

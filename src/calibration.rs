@@ -3,7 +3,7 @@
 //! docs/calibration.md), and scenarios "with parameter uncertainty" built from
 //! [`UNCERTAINTY_SETS`] of them (`data/uncertainty_sets.csv`), the same in every build.
 
-use crate::scenario::{apply_json_overlay, Scenario};
+use crate::scenario::Scenario;
 use std::sync::OnceLock;
 
 /// How many accepted sets parameter uncertainty cycles through: enough that an ensemble of up to
@@ -77,19 +77,52 @@ pub fn with_set(s: &Scenario, index: u32) -> Scenario {
     if a.sets.is_empty() {
         return s.clone();
     }
-    let row = &a.sets[index as usize % a.sets.len()];
-    let mut overlay = serde_json::json!({});
+    with_values(s, &a.paths, &a.sets[index as usize % a.sets.len()])
+}
+
+/// `s` with the values of one parameter set (`row`, for `paths`) for the calibrated parameters it
+/// leaves at their defaults.
+pub fn with_values(s: &Scenario, paths: &[String], row: &[f64]) -> Scenario {
+    let mut out = s.clone();
     for i in varied_paths(s) {
-        let mut cursor = &mut overlay;
-        let keys: Vec<&str> = a.paths[i].split('.').collect();
-        for k in &keys[..keys.len() - 1] {
-            cursor = cursor.as_object_mut().expect("objects").entry(k.to_string()).or_insert_with(|| serde_json::json!({}));
-        }
-        let spec = crate::scenario::spec::find(&a.paths[i]);
-        let v = if spec.is_some_and(|p| p.kind == crate::scenario::spec::Kind::Integer) { serde_json::json!(row[i].round() as u64) } else { serde_json::json!(row[i]) };
-        cursor.as_object_mut().expect("objects").insert(keys[keys.len() - 1].to_string(), v);
+        set_calibrated(&mut out, &paths[i], row[i]);
     }
-    apply_json_overlay(s, &overlay).expect("accepted sets hold values inside their parameters' ranges")
+    out
+}
+
+/// Set one calibrated (uncertain) parameter by its path, directly: parameter uncertainty runs it
+/// for every replicate, and the browser's model has no general scenario writer. A test checks
+/// that every parameter with an uncertain range is here.
+fn set_calibrated(s: &mut Scenario, path: &str, x: f64) -> bool {
+    let field: &mut f64 = match path {
+        "market.growth_first" => &mut s.market.growth_first,
+        "market.frontier_weight" => &mut s.market.frontier_weight,
+        "market.beta_frontier" => &mut s.market.beta_frontier,
+        "market.beta_commodity" => &mut s.market.beta_commodity,
+        "market.alpha_commodity" => &mut s.market.alpha_commodity,
+        "market.nest_lambda" => &mut s.market.nest_lambda,
+        "market.price_open" => &mut s.market.price_open,
+        "market.xi_open" => &mut s.market.xi_open,
+        "market.derivative_premium" => &mut s.market.derivative_premium,
+        "market.serving_cost" => &mut s.market.serving_cost,
+        "market.phi_open" => &mut s.market.phi_open,
+        "market.xi_outside_api" => &mut s.market.xi_outside_api,
+        "market.adoption_open" => &mut s.market.adoption_open,
+        "technology.spillover" => &mut s.technology.spillover,
+        "technology.distillation" => &mut s.technology.distillation,
+        "firms.dev_cost_multiple" => &mut s.firms.dev_cost_multiple,
+        "firms.open_reputation" => &mut s.firms.open_reputation,
+        "firms.open_talent" => &mut s.firms.open_talent,
+        "firms.home_revenue_share" => &mut s.firms.home_revenue_share,
+        "harms.demand_elasticity" => &mut s.harms.demand_elasticity,
+        "derivatives.initial" => {
+            s.derivatives.initial = x.round() as u32;
+            return true;
+        }
+        _ => return false,
+    };
+    *field = x;
+    true
 }
 
 /// One uncertain parameter and how much of its range the calibration left open.
@@ -150,6 +183,18 @@ mod tests {
                 let (lo, hi) = crate::scenario::spec::find(p).unwrap().prior.unwrap();
                 assert!(*x >= lo && *x <= hi, "{p} = {x} outside {lo}–{hi}");
             }
+        }
+    }
+
+    #[test]
+    fn every_uncertain_parameter_can_be_set_directly() {
+        for p in crate::analysis::prior::prior() {
+            let mut s = Scenario::default();
+            let x = 0.5 * (p.min + p.max);
+            assert!(set_calibrated(&mut s, &p.path, x), "{} has no setter", p.path);
+            let v = serde_json::to_value(&s).unwrap();
+            let got = p.path.split('.').fold(&v, |v, k| &v[k]).as_f64().unwrap();
+            assert_eq!(got, if p.integer { x.round() } else { x }, "{}", p.path);
         }
     }
 

@@ -104,22 +104,11 @@ fn is_whole(v: &JsValue, limit: f64) -> bool {
     v.as_f64().is_some_and(|x| x.is_finite() && x.fract() == 0.0 && x >= 0.0 && x <= limit)
 }
 
-/// What a field allows, from the parameter table (or, for fields outside it, from its type).
+/// What a field allows (`scenario::shape::allowed`), naming a group's fields.
 fn allowed(path: &str, default: &serde_json::Value) -> String {
-    use serde_json::Value;
-    if let Some(s) = scenario::spec::find(path) {
-        return s.allowed();
-    }
-    if path == "schema_version" {
-        return scenario::SCHEMA_VERSION.to_string();
-    }
     match default {
-        Value::Object(fields) => format!("an object with fields {}", fields.keys().cloned().collect::<Vec<_>>().join(", ")),
-        Value::String(_) => "a string".into(),
-        Value::Bool(_) => "true or false".into(),
-        Value::Number(n) if n.is_u64() => format!("a whole number from 0 to {}", u32::MAX),
-        Value::Number(_) => "a number".into(),
-        _ => "a number, or null for none".into(),
+        serde_json::Value::Object(fields) if scenario::spec::find(path).is_none() => format!("an object with fields {}", fields.keys().cloned().collect::<Vec<_>>().join(", ")),
+        _ => scenario::shape::allowed(path, default),
     }
 }
 
@@ -187,14 +176,17 @@ fn read(value: &JsValue, what: &str) -> (Option<Scenario>, Vec<FieldError>) {
         let e = FieldError { field: what.into(), value: describe(value), allowed: "a scenario object (see defaultScenario())".into() };
         return (None, vec![e]);
     }
-    // A scenario of model v1.3 (schema version 1) is mapped onto this one as a whole.
+    // A scenario of model v1.3 (schema version 1) is mapped onto this one as a whole, then read
+    // (in the full build; the figures' smaller build names what it cannot read).
+    #[cfg(feature = "full-api")]
     if Reflect::get(value, &JsValue::from_str("schema_version")).ok().and_then(|v| v.as_f64()) == Some(1.0) {
-        return match serde_wasm_bindgen::from_value::<serde_json::Value>(value.clone()) {
-            Ok(v) => match scenario::migrate::upgrade_whole(&v) {
-                Ok(s) => (Some(s), Vec::new()),
-                Err(e) => (None, e.0),
-            },
-            Err(e) => (None, vec![FieldError { field: what.into(), value: describe(value), allowed: format!("a scenario object ({e})") }]),
+        let upgraded = serde_wasm_bindgen::from_value::<serde_json::Value>(value.clone())
+            .map_err(|e| vec![FieldError { field: what.into(), value: describe(value), allowed: format!("a scenario object ({e})") }])
+            .and_then(|v| scenario::migrate::upgrade_whole_value(&v).map_err(|e| e.0))
+            .and_then(|v| to_js(&v).map_err(|_| vec![FieldError { field: what.into(), value: describe(value), allowed: "a scenario object".into() }]));
+        return match upgraded {
+            Ok(v) => read(&v, what),
+            Err(e) => (None, e),
         };
     }
     let default = Scenario::default();
@@ -203,20 +195,12 @@ fn read(value: &JsValue, what: &str) -> (Option<Scenario>, Vec<FieldError>) {
     };
     let mut errors = Vec::new();
     overlay(value.unchecked_ref(), merged.unchecked_ref(), &shape, "", &mut errors);
-    // Through a JSON value and the scenario reader the CLI uses: one deserializer of scenarios in
-    // the module, not two (each costs tens of kilobytes of code).
-    let json = match serde_wasm_bindgen::from_value::<serde_json::Value>(merged) {
-        Ok(v) => v,
+    // `overlay` has checked every field's type, so this cannot fail; it is reported all the same,
+    // never a panic. (No path-tracking deserialiser: it would add tens of kilobytes of code.)
+    match serde_wasm_bindgen::from_value::<Scenario>(merged) {
+        Ok(s) => (Some(s), errors),
         Err(e) => {
             errors.push(FieldError { field: what.into(), value: describe(value), allowed: format!("a scenario object ({e})") });
-            return (None, errors);
-        }
-    };
-    match scenario::from_value(json) {
-        Ok(s) => (Some(s), errors),
-        // Not expected after `overlay`; reported all the same, never a panic.
-        Err(e) => {
-            errors.extend(e.0);
             (None, errors)
         }
     }
@@ -310,6 +294,7 @@ pub fn validate_scenario(value: JsValue) -> Result<JsValue, JsValue> {
 
 /// A scenario of any schema version as a whole scenario of this one (model v1.3's, version 1,
 /// mapped as `scenario::migrate` says); throws naming what cannot be mapped.
+#[cfg(feature = "full-api")]
 #[wasm_bindgen(js_name = upgradeScenario)]
 pub fn upgrade_scenario(value: JsValue) -> Result<JsValue, JsValue> {
     let s = parse_valid(value, "scenario")?;
@@ -727,18 +712,21 @@ pub fn run_comparison(baseline: JsValue, reform: JsValue, replicates: JsValue) -
 }
 
 /// A sweep: an experiment (the object form of an experiment file, see docs/analysis.md) run point
-/// by point, so that several workers can share its points and report as each finishes.
+/// by point, so that several workers can share its points and report as each finishes. (In the
+/// build with the `full-api` feature: the figures' smaller build leaves the analysis out.)
 ///
 /// ```js
 /// const sweep = new Sweep(experiment);          // throws, naming every bad field
 /// const rows = sweep.runPoint(0);               // Float64Array: replicates × columns
 /// const idx = sweep.indices(means);             // means: one number per point
 /// ```
+#[cfg(feature = "full-api")]
 #[wasm_bindgen]
 pub struct Sweep {
     e: crate::analysis::experiment::Experiment,
 }
 
+#[cfg(feature = "full-api")]
 #[wasm_bindgen]
 impl Sweep {
     /// Check an experiment object and build its design.
@@ -818,6 +806,7 @@ impl Sweep {
 
 /// The uncertain parameters, most uncertain first (the calibration narrowed them least):
 /// `[{path, low, high, spread}]`.
+#[cfg(feature = "full-api")]
 #[wasm_bindgen(js_name = uncertainParameters)]
 pub fn uncertain_parameters() -> Result<JsValue, JsValue> {
     to_js(&crate::calibration::most_uncertain())
@@ -826,6 +815,7 @@ pub fn uncertain_parameters() -> Result<JsValue, JsValue> {
 /// The experiment object of a "What drives this?" view: `baseline` and `reform` whole scenarios,
 /// `drivers` `{kind: "tornado"|"morris", metric, from, to, count?, replicates?, trajectories?}`.
 /// Pass it to `new Sweep(...)`.
+#[cfg(feature = "full-api")]
 #[wasm_bindgen(js_name = driversExperiment)]
 pub fn drivers_experiment(baseline: JsValue, reform: JsValue, drivers: JsValue) -> Result<JsValue, JsValue> {
     let b = parse_valid(baseline, "baseline")?;

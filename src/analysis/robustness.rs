@@ -5,7 +5,8 @@
 use super::summary::Summary;
 use super::targets::mean_se;
 use crate::ensemble::{self, run_replicate};
-use crate::scenario::{apply_json_overlay, Scenario};
+use crate::calibration::with_values;
+use crate::scenario::Scenario;
 use serde::Serialize;
 
 /// Share of accepted sets below which a finding is reported as not robust.
@@ -39,24 +40,6 @@ impl Robustness {
     pub fn verdict(&self) -> &'static str {
         if self.same_sign >= ROBUST { "robust" } else { "not robust" }
     }
-}
-
-/// `s` with the values of one accepted set for the calibrated parameters it leaves at their
-/// defaults (as parameter uncertainty does).
-pub fn with_values(s: &Scenario, paths: &[String], row: &[f64]) -> Scenario {
-    let varied = crate::calibration::varied_paths(s);
-    let mut overlay = serde_json::json!({});
-    for i in varied {
-        let keys: Vec<&str> = paths[i].split('.').collect();
-        let mut cursor = &mut overlay;
-        for k in &keys[..keys.len() - 1] {
-            cursor = cursor.as_object_mut().expect("objects").entry(k.to_string()).or_insert_with(|| serde_json::json!({}));
-        }
-        let integer = crate::scenario::spec::find(&paths[i]).is_some_and(|p| p.kind == crate::scenario::spec::Kind::Integer);
-        let v = if integer { serde_json::json!(row[i].round() as u64) } else { serde_json::json!(row[i]) };
-        cursor.as_object_mut().expect("objects").insert(keys[keys.len() - 1].to_string(), v);
-    }
-    apply_json_overlay(s, &overlay).expect("accepted sets hold values inside their parameters' ranges")
 }
 
 /// The robustness of a reform's effect on each summary: `default_replicates` paired replicates at

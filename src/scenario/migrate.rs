@@ -3,7 +3,9 @@
 //! Version 1 is model v1.3. Its scenario files, links and saved objects carry every field or the
 //! ones a user changed. Mapped onto version 2 (model v1.4):
 //! - a field at v1.3's default value is dropped, so it takes v1.4's (re-calibrated) default: a
-//!   v1.3 default was never a user's choice, and v1.3's calibration is not v1.4's;
+//!   v1.3 default was never a user's choice, and v1.3's calibration is not v1.4's; for the
+//!   regime, the default is that of the preset the scenario's label names (v1.3's presets set
+//!   the regime only, with the same values as v1.4's), so a rule changed from the preset's stays;
 //! - a field with another value keeps it;
 //! - `market.xi_derivative` (a derivative's absolute quality shift) becomes
 //!   `market.derivative_premium`, its shift over open weights': `xi_derivative − xi_open`, with
@@ -47,9 +49,35 @@ fn v1_defaults() -> &'static Value {
     })
 }
 
+/// Fields of the regime that v1.4 added (the regime's reach).
+const NEW_REGIME_FIELDS: [&str; 3] = ["market_share", "binds_outside", "foreign_enforcement"];
+
+/// The preset a label names ("sb1047", or "custom (based on sb1047)"), if any.
+fn preset_named(label: &str) -> Option<super::Scenario> {
+    let name = label.strip_prefix("custom (based on ").and_then(|l| l.strip_suffix(')')).unwrap_or(label);
+    super::preset(name)
+}
+
+/// Version 1's defaults for a scenario labelled `label`: v1.3's default scenario with the regime
+/// of the preset the label names.
+fn v1_defaults_of(label: &str) -> Value {
+    let mut d = v1_defaults().clone();
+    if let Some(p) = preset_named(label) {
+        let mut regime = serde_json::to_value(&p.regime).expect("a regime serializes");
+        if let Value::Object(r) = &mut regime {
+            for f in NEW_REGIME_FIELDS {
+                r.remove(f);
+            }
+        }
+        d["regime"] = regime;
+    }
+    d
+}
+
 /// The schema version a scenario object says it has (none: the current one).
 pub fn version_of(v: &Value) -> Option<u64> {
-    v.get("schema_version").and_then(Value::as_u64)
+    // 1 and 1.0 alike (a JavaScript number or a parsed text).
+    v.get("schema_version").and_then(Value::as_f64).filter(|x| x.fract() == 0.0 && *x >= 0.0).map(|x| x as u64)
 }
 
 fn error(field: &str, value: String, allowed: String) -> ScenarioError {
@@ -64,7 +92,7 @@ pub fn upgrade(v: &Value) -> Result<Value, ScenarioError> {
         None | Some(2) => Ok(v.clone()),
         Some(1) => {
             let Value::Object(obj) = v else { return Err(error("scenario", super::short_json(v), "a JSON object".into())) };
-            let defaults = v1_defaults();
+            let defaults = &v1_defaults_of(obj.get("label").and_then(Value::as_str).unwrap_or("none"));
             let mut out = Map::new();
             changed(obj, defaults, "", &mut out)?;
             // The derivative's absolute shift becomes a premium over open weights'.
@@ -106,10 +134,21 @@ pub fn upgrade(v: &Value) -> Result<Value, ScenarioError> {
 /// default when it names none.
 pub fn upgrade_whole(v: &Value) -> Result<super::Scenario, ScenarioError> {
     let up = upgrade(v)?;
-    let label = up.get("label").and_then(Value::as_str).unwrap_or("none");
-    let name = label.strip_prefix("custom (based on ").and_then(|l| l.strip_suffix(')')).unwrap_or(label);
-    let base = super::preset(name).unwrap_or_default();
+    let base = preset_named(up.get("label").and_then(Value::as_str).unwrap_or("none")).unwrap_or_default();
     super::apply_json_overlay(&base, &up)
+}
+
+/// As [`upgrade_whole`], as a JSON value with every field's type checked (not yet validated):
+/// for callers that read scenarios themselves (the browser's model).
+pub fn upgrade_whole_value(v: &Value) -> Result<Value, ScenarioError> {
+    let up = upgrade(v)?;
+    let base = preset_named(up.get("label").and_then(Value::as_str).unwrap_or("none")).unwrap_or_default();
+    let mut merged = serde_json::to_value(&base).expect("a scenario serializes");
+    let mut errors = Vec::new();
+    if let Value::Object(target) = &mut merged {
+        super::shape::lay(target, &up, "", &mut errors);
+    }
+    if errors.is_empty() { Ok(merged) } else { Err(ScenarioError(errors)) }
 }
 
 /// Copy into `out` the fields of `obj` that differ from `defaults`; unknown fields are errors.
@@ -178,6 +217,21 @@ mod tests {
         // A partial object: only what it has.
         let up = upgrade(&json!({"schema_version": 1, "market": {"xi_derivative": 0.5}})).unwrap();
         assert_eq!(up, json!({"schema_version": 2, "market": {"derivative_premium": 1.5}}));
+    }
+
+    #[test]
+    fn a_rule_changed_from_the_labelled_preset_stays() {
+        let mut v = v1_defaults_of("sb1047");
+        v["label"] = json!("custom (based on sb1047)");
+        v["regime"]["liability_rule"] = json!("none");
+        let s = upgrade_whole(&v).unwrap();
+        assert_eq!(s.regime.liability_rule, crate::scenario::LiabilityRule::None, "changed from sb1047's negligence");
+        assert_eq!(s.regime.cover_cost, Some(1e8), "the rest of sb1047");
+        assert_eq!(s.regime.market_share, 0.07, "v1.4's reach for the preset");
+        // A v1.3 sb1047 scenario as saved: exactly v1.4's sb1047 with v1.4's defaults.
+        let mut plain = v1_defaults_of("sb1047");
+        plain["label"] = json!("sb1047");
+        assert_eq!(upgrade_whole(&plain).unwrap(), crate::scenario::preset("sb1047").unwrap());
     }
 
     #[test]

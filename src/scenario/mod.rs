@@ -11,6 +11,7 @@
 mod flatten;
 pub mod migrate;
 mod overrides;
+pub mod shape;
 mod presets;
 pub mod spec;
 mod validate;

@@ -42,28 +42,15 @@ pub fn short_json(v: &Value) -> String {
     if s.chars().count() > 60 { format!("{}…", s.chars().take(60).collect::<String>()) } else { s }
 }
 
-/// Deserialize a scenario from a JSON value; an error names the path of the offending field, its
-/// value and what the field allows. A scenario of schema version 1 (model v1.3) is mapped onto
-/// this version first ([`super::migrate`]).
+/// Read a scenario from a JSON value (missing fields take defaults); every unknown field and
+/// every value of the wrong type is named with its path, its value and what the field allows. A
+/// scenario of schema version 1 (model v1.3) is mapped onto this version first
+/// ([`super::migrate`]).
 pub fn from_value(v: Value) -> Result<Scenario, ScenarioError> {
     if super::migrate::version_of(&v) == Some(1) {
         return super::migrate::upgrade_whole(&v);
     }
-    serde_path_to_error::deserialize::<_, Scenario>(&v).map_err(|e| {
-        let path = e.path().to_string();
-        let field = if path == "." { "scenario".to_string() } else { path };
-        let found = v.pointer(&format!("/{}", field.replace('.', "/")));
-        let value = found.map_or_else(|| "this value".to_string(), short_json);
-        let inner = e.inner().to_string();
-        let allowed = match find(&field) {
-            Some(spec) => spec.allowed(),
-            None if field == "label" => "a string".into(),
-            // Every other field without an entry in the parameter table is a group of fields.
-            None if inner.contains("expected struct") || inner.contains("expected a map") => "a JSON object".into(),
-            None => inner,
-        };
-        ScenarioError::one(&field, value, allowed)
-    })
+    super::shape::read_over(super::shape::default_value().clone(), &v)
 }
 
 /// Parse a complete or partial scenario from JSON text (missing fields take defaults).
@@ -74,32 +61,10 @@ pub fn parse_scenario_json(text: &str) -> Result<Scenario, ScenarioError> {
 }
 
 /// Lay a partial scenario (a JSON object) over `base`: fields present in the overlay replace
-/// those of the base; an unknown field is an error naming its path.
+/// those of the base; every unknown field or mistyped value is an error naming its path.
 pub fn apply_json_overlay(base: &Scenario, overlay: &Value) -> Result<Scenario, ScenarioError> {
-    let mut merged = serde_json::to_value(base).expect("a scenario always serializes");
     let overlay = super::migrate::upgrade(overlay)?;
-    merge(&mut merged, &overlay, "")?;
-    from_value(merged)
-}
-
-fn merge(target: &mut Value, overlay: &Value, prefix: &str) -> Result<(), ScenarioError> {
-    let Value::Object(over) = overlay else {
-        let field = if prefix.is_empty() { "scenario" } else { prefix };
-        return Err(ScenarioError::one(field, short_json(overlay), "a JSON object"));
-    };
-    let target = target.as_object_mut().expect("merge targets are objects");
-    for (k, v) in over {
-        let path = if prefix.is_empty() { k.clone() } else { format!("{prefix}.{k}") };
-        match target.get_mut(k) {
-            None => {
-                let known = target.keys().cloned().collect::<Vec<_>>().join(", ");
-                return Err(ScenarioError::one(&path, short_json(v), format!("a known field: one of {known}")));
-            }
-            Some(t @ Value::Object(_)) if v.is_object() => merge(t, v, &path)?,
-            Some(t) => *t = v.clone(),
-        }
-    }
-    Ok(())
+    super::shape::read_over(serde_json::to_value(base).expect("a scenario always serializes"), &overlay)
 }
 
 /// Apply one `path=value` override, e.g. `regime.cover_cost=1e8` or `regime.cover_log_flop=none`.

@@ -472,7 +472,7 @@ mod cli {
                 .map(|p| format!("{}\t{}\t{}\t{}\n", p.path, default_of(p.path), p.unit, p.label))
                 .collect(),
             ParamFormat::Markdown => {
-                let mut out = String::from("| parameter | default | unit | range | meaning | source |\n|---|---|---|---|---|---|\n");
+                let mut out = String::from("| parameter | default | unit | range | uncertain range | meaning | source |\n|---|---|---|---|---|---|---|\n");
                 for p in specs {
                     let range = match &p.kind {
                         scenario::spec::Kind::Bool => "true/false".to_string(),
@@ -480,7 +480,8 @@ mod cli {
                         scenario::spec::Kind::OptionalNumber => format!("{}–{} or none", p.min, p.max),
                         _ => format!("{}–{}", p.min, p.max),
                     };
-                    out.push_str(&format!("| `{}` | {} | {} | {} | {} | {} |\n", p.path, default_of(p.path), p.unit, range, if p.doc.is_empty() { p.label } else { p.doc }, p.source));
+                    let prior = p.prior.map_or(String::new(), |(lo, hi)| format!("{lo}–{hi}"));
+                    out.push_str(&format!("| `{}` | {} | {} | {} | {} | {} | {} |\n", p.path, default_of(p.path), p.unit, range, prior, if p.doc.is_empty() { p.label } else { p.doc }, p.source));
                 }
                 out
             }
