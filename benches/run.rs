@@ -19,7 +19,7 @@ fn main() {
 /// The default scenario with every firm count, derivative count and entry rate scaled by `k`.
 fn scaled(k: u32) -> Scenario {
     let mut s = Scenario::default();
-    for a in [&mut s.firms.frontier_lab, &mut s.firms.big_tech, &mut s.firms.challenger, &mut s.firms.startup] {
+    for a in [&mut s.firms.frontier_lab, &mut s.firms.big_tech, &mut s.firms.challenger, &mut s.firms.startup, &mut s.firms.foreign_open_lab] {
         a.count *= k;
         a.open_at_start *= k;
     }

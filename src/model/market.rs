@@ -269,16 +269,18 @@ impl MarketState {
         // Regions: (weight, Σ I^λ, price-weighted Σ) of the rest of the world and, when some nest
         // stays out of it, of the regime's market; a nest absent there gets no use in it.
         let split = ds.regime_share > 0.0 && self.excluded.iter().any(|&e| e > 0.0);
-        let regions = |g: usize| -> [(f64, f64, f64); 2] {
-            if split {
+        let n_regions = if split { 2 } else { 1 };
+        let mut regions = [[(0.0, 0.0, 0.0); 2]; SEGMENTS];
+        for (g, r) in regions.iter_mut().enumerate() {
+            *r = if split {
                 [(1.0 - ds.regime_share, self.total[g], self.price_weighted[g]), (ds.regime_share, self.total[g] - self.excluded[g], self.price_weighted[g] - self.excluded_pw[g])]
             } else {
                 [(1.0, self.total[g], self.price_weighted[g]), (0.0, 0.0, 0.0)]
-            }
-        };
+            };
+        }
         let mut cs = 0.0;
         for g in 0..SEGMENTS {
-            for (share, total, _) in regions(g) {
+            for &(share, total, _) in &regions[g][..n_regions] {
                 if share > 0.0 && total > 0.0 {
                     cs += share * ds.weight[g] * demand / ds.alpha[g].max(1e-9) * (fastmath::ln(total) + ds.beta[g] * self.q_ref);
                 }
@@ -289,7 +291,7 @@ impl MarketState {
             let p = ds.price[models[v].mode.index()];
             let out = models[v].reach == Reach::StaysOut;
             for g in 0..SEGMENTS {
-                for (r, (share, total, pw)) in regions(g).into_iter().enumerate() {
+                for (r, &(share, total, pw)) in regions[g][..n_regions].iter().enumerate() {
                     if share <= 0.0 || total <= 0.0 || (r == 1 && out) {
                         continue;
                     }
@@ -305,7 +307,7 @@ impl MarketState {
             let b = derivs[d].base;
             let out = models[b].reach == Reach::StaysOut;
             for g in 0..SEGMENTS {
-                for (r, (share, total, pw)) in regions(g).into_iter().enumerate() {
+                for (r, &(share, total, pw)) in regions[g][..n_regions].iter().enumerate() {
                     if share <= 0.0 || total <= 0.0 || (r == 1 && out) {
                         continue;
                     }

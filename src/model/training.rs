@@ -169,25 +169,32 @@ impl Simulation {
             let rivals = rules.rivals(ctx, &firm);
             let catch = self.catch_at_training(i);
             let frontier_now = *frontier;
-            let mut eval = |lf: f64, cost: f64, terms_of: &mut dyn FnMut(Mode, &Candidate) -> Valued| {
-                let q = distilled(technology::capability(&s.technology, lf, self.t), catch, frontier_now);
-                let covered = regulation::is_covered(&s.regime, lf, cost);
-                for mode in Mode::ALL {
-                    // Without complement value a closed model earns nothing, and every cost and
-                    // expected liability grows with compute: its best level is provably the
-                    // lowest, so the others are not evaluated.
-                    if mode == Mode::Closed && firm.complement == 0.0 && lf != lowest {
-                        continue;
+            // Every option of one compute level: a macro rather than a closure taking a `dyn`
+            // valuation, so that the valuation is inlined into the grid's loop (it runs for every
+            // option of every decision).
+            macro_rules! eval {
+                ($lf:expr, $cost:expr, |$mode:ident, $c:ident| $value:expr) => {{
+                    let (lf, cost): (f64, f64) = ($lf, $cost);
+                    let q = distilled(technology::capability(&s.technology, lf, self.t), catch, frontier_now);
+                    let covered = regulation::is_covered(&s.regime, lf, cost);
+                    for $mode in Mode::ALL {
+                        // Without complement value a closed model earns nothing, and every cost and
+                        // expected liability grows with compute: its best level is provably the
+                        // lowest, so the others are not evaluated.
+                        if $mode == Mode::Closed && firm.complement == 0.0 && lf != lowest {
+                            continue;
+                        }
+                        // A developer outside that the regime would bind chooses to comply or to
+                        // stay out of its market: one option each.
+                        let reaches: &[Reach] = if firm.outside { regulation::reach_options(&s.regime, true, covered, $mode, lf) } else { &[Reach::Home] };
+                        for &reach in reaches {
+                            let $c = &Candidate { log_flop: lf, cost, q, mode: $mode, covered: regulation::covered_with(reach, covered), new: true, reach, age: 0 };
+                            let v: Valued = $value;
+                            options.push(Choice { profit: v.profit, run: Some(Run { log_flop: lf, cost, mode: $mode, reach, safety: v.safety }) });
+                        }
                     }
-                    // A developer outside that the regime would bind chooses to comply or to
-                    // stay out of its market: one option each.
-                    for &reach in regulation::reach_options(&s.regime, firm.outside, covered, mode, lf) {
-                        let c = Candidate { log_flop: lf, cost, q, mode, covered: regulation::covered_with(reach, covered), new: true, reach, age: 0 };
-                        let v = terms_of(mode, &c);
-                        options.push(Choice { profit: v.profit, run: Some(Run { log_flop: lf, cost, mode, reach, safety: v.safety }) });
-                    }
-                }
-            };
+                }};
+            }
             // The grid: nest values, costs and spillover factors follow from the level above by
             // one multiplication each.
             let q_top = technology::capability(&s.technology, top, self.t);
@@ -217,11 +224,11 @@ impl Simulation {
                 let leads = lead_top - step * k as f64 > 0.0;
                 if catch > 0.0 {
                     // Distillation bends capability against compute: value each level directly.
-                    eval(lf, cost, &mut |_, c| rules.value(s, ctx, &firm, c, None));
+                    eval!(lf, cost, |_mode, c| rules.value(s, ctx, &firm, c, None));
                     cost *= cost_ratio;
                     continue;
                 }
-                eval(lf, cost, &mut |mode, c| {
+                eval!(lf, cost, |mode, c| {
                     let mut x = [0.0; SEGMENTS];
                     for g in 0..SEGMENTS {
                         x[g] = base[g] * rules.mode_factor(g, mode) * firm.mode_penalty[mode.index()];
@@ -243,7 +250,7 @@ impl Simulation {
             }
             for &lf in &points {
                 let cost = fastmath::exp10(lf) * pflop;
-                eval(lf, cost, &mut |_, c| rules.value(s, ctx, &firm, c, None));
+                eval!(lf, cost, |_mode, c| rules.value(s, ctx, &firm, c, None));
             }
         }
         let best = options.iter().map(|o| o.profit).fold(f64::NEG_INFINITY, f64::max);
