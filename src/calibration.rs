@@ -167,6 +167,7 @@ pub fn most_uncertain() -> Vec<Uncertain> {
 mod tests {
     use super::*;
 
+    #[cfg(not(target_arch = "wasm32"))]
     #[test]
     fn the_shipped_sets_parse_and_lie_inside_their_parameters_ranges() {
         let a = all_accepted();
