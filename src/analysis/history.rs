@@ -258,7 +258,7 @@ fn spread(prior: &[PriorRange], sets: &[&SetResult]) -> Vec<f64> {
 fn around(prior: &[PriorRange], sets: &[&SetResult], n: usize, width: f64, seed: u64) -> Vec<Vec<f64>> {
     let sd = spread(prior, sets);
     let units: Vec<Vec<f64>> = sets.iter().map(|s| unit(prior, s)).collect();
-    let mut rng = ChaCha8Rng::seed_from_u64(crate::rng::mix64(seed ^ 0xA20_0D));
+    let mut rng = ChaCha8Rng::seed_from_u64(crate::rng::mix64(seed ^ 0x000A_200D));
     (0..n)
         .map(|i| {
             units[i % units.len()]

@@ -128,11 +128,11 @@ pub struct TargetSpec {
     pub summary: Summary,
     /// Its bound.
     pub bound: Bound,
-    /// Model discrepancy σ_md as a fraction of σ_obs [A].
+    /// Model discrepancy σ_md as a fraction of σ_obs (an assumption).
     pub discrepancy: f64,
 }
 
-/// Model discrepancy of every target, as a fraction of its σ_obs [A]: the model's structure is
+/// Model discrepancy of every target, as a fraction of its σ_obs (an assumption): the model's structure is
 /// simpler than the market it stands for, by about half the spread of the evidence.
 pub const DISCREPANCY: f64 = 0.5;
 
