@@ -1,7 +1,7 @@
 //! Validation: every problem at once, each naming the field path, the value and what is allowed.
 
 use super::spec::{param_specs, Kind};
-use super::{Scenario, SCHEMA_VERSION};
+use super::{work, Scenario, SCHEMA_VERSION};
 use serde::Serialize;
 use std::fmt;
 
@@ -97,7 +97,42 @@ pub fn validate(s: &Scenario) -> Vec<FieldError> {
     if s.decision.cadence_min > s.decision.cadence_max {
         err("decision.cadence_min", s.decision.cadence_min.to_string(), format!("at most decision.cadence_max ({})", s.decision.cadence_max));
     }
+    // The work of a run is estimated only for a scenario valid otherwise, whose numbers it can trust.
+    if errors.is_empty() {
+        if let Some(e) = too_much_work(s, &values) {
+            errors.push(e);
+        }
+    }
     errors
+}
+
+/// The refusal of a scenario whose run would ask for more than [`work::MAX_WORK`]: it names the
+/// field whose default would lower the estimate most, the estimate, the cap and the other fields
+/// that weigh.
+fn too_much_work(s: &Scenario, values: &[(String, Option<f64>)]) -> Option<FieldError> {
+    let w = work::estimate(s);
+    if !(w.total > work::MAX_WORK) {
+        return None;
+    }
+    let fields = work::heaviest_fields(s, &Scenario::default());
+    let (field, with_default) = fields[0];
+    let value = values.iter().find(|(p, _)| p == field).and_then(|(_, x)| *x).map_or_else(|| "this value".into(), show_number);
+    let others: Vec<&str> = fields[1..].iter().filter(|(_, x)| *x < w.total).take(4).map(|(p, _)| *p).collect();
+    let also = if others.is_empty() { String::new() } else { format!(", or lower {}", others.join(", ")) };
+    Some(FieldError {
+        field: field.into(),
+        value,
+        allowed: format!(
+            "a value that keeps a run's estimated work within the cap of {} units (about {:.0} s on one core); with this value a run asks for about {} (decisions {}, models {}, derivatives {}), and with the default about {}{also}",
+            work::show_work(work::MAX_WORK),
+            work::MAX_WORK / 1e9,
+            work::show_work(w.total),
+            work::show_work(w.decisions),
+            work::show_work(w.models),
+            work::show_work(w.derivatives),
+            work::show_work(with_default),
+        ),
+    })
 }
 
 #[cfg(test)]
