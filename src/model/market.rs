@@ -108,6 +108,9 @@ pub struct MarketState {
     own_exp: Vec<[f64; SEGMENTS]>,
     own_u: Vec<[f64; SEGMENTS]>,
     deriv_exp: Vec<[f64; SEGMENTS]>,
+    /// Per model version: ln of the factor its family's sums were divided by (0 for the plain
+    /// sums; see `rescale_extreme_families`).
+    log_offset: Vec<[f64; SEGMENTS]>,
 }
 
 impl MarketState {
@@ -122,6 +125,7 @@ impl MarketState {
         for &v in &self.active {
             self.nest_iv[v] = z;
             self.nest_pw[v] = z;
+            self.log_offset[v] = z;
             self.has_derivatives[v] = false;
             self.model_share[v] = 0.0;
             self.family_share[v] = 0.0;
@@ -131,7 +135,7 @@ impl MarketState {
             self.derivative_share[d] = 0.0;
             self.derivative_spend[d] = 0.0;
         }
-        for v in [&mut self.inner, &mut self.inner_pw, &mut self.own_exp, &mut self.own_u, &mut self.nest_iv, &mut self.nest_pw] {
+        for v in [&mut self.inner, &mut self.inner_pw, &mut self.own_exp, &mut self.own_u, &mut self.nest_iv, &mut self.nest_pw, &mut self.log_offset] {
             v.resize(n, z);
         }
         self.has_derivatives.resize(n, false);
@@ -177,17 +181,25 @@ impl MarketState {
                 self.inner_pw[dv.base][g] += ds.price_derivative * e;
             }
         }
+        self.rescale_extreme_families(ds, models, derivs);
         self.total = z;
         self.price_weighted = z;
         for &v in &self.active {
             for g in 0..SEGMENTS {
                 let iv = if self.has_derivatives[v] {
-                    fastmath::exp(ds.lambda * fastmath::ln(self.inner[v][g]))
+                    let offset = self.log_offset[v][g];
+                    if offset == 0.0 {
+                        fastmath::exp(ds.lambda * fastmath::ln(self.inner[v][g]))
+                    } else {
+                        fastmath::exp(ds.lambda * (fastmath::ln(self.inner[v][g]) + offset))
+                    }
                 } else {
                     fastmath::exp(self.own_u[v][g])
                 };
                 self.nest_iv[v][g] = iv;
-                self.nest_pw[v][g] = iv * self.inner_pw[v][g] / self.inner[v][g];
+                // A family so far below the reference that every member's weight underflows has
+                // no use (its true share is below e^-35), not an undefined one.
+                self.nest_pw[v][g] = if self.inner[v][g] > 0.0 { iv * self.inner_pw[v][g] / self.inner[v][g] } else { 0.0 };
                 self.total[g] += iv;
                 self.price_weighted[g] += self.nest_pw[v][g];
             }
@@ -205,6 +217,9 @@ impl MarketState {
                 if self.total[g] <= 0.0 {
                     continue;
                 }
+                if !(self.inner[v][g] > 0.0) {
+                    continue;
+                }
                 let nest = self.nest_iv[v][g] / self.total[g];
                 let own = nest * self.own_exp[v][g] / self.inner[v][g];
                 self.family_share[v] += ds.weight[g] * nest;
@@ -215,12 +230,52 @@ impl MarketState {
         for &d in &self.active_derivs {
             let b = derivs[d].base;
             for g in 0..SEGMENTS {
-                if self.total[g] <= 0.0 {
+                if self.total[g] <= 0.0 || !(self.inner[b][g] > 0.0) {
                     continue;
                 }
                 let s = self.nest_iv[b][g] / self.total[g] * self.deriv_exp[d][g] / self.inner[b][g];
                 self.derivative_share[d] += ds.weight[g] * s;
                 self.derivative_spend[d] += ds.weight[g] * demand * ds.price_derivative * s * self.total[g] / self.price_weighted[g];
+            }
+        }
+    }
+
+    /// Families whose sum of e^{u/λ} overflows or underflows (tastes, prices or quality shifts
+    /// far from the defaults, with a small λ) are summed again relative to their largest member
+    /// (log-sum-exp), so that their nest values and within-family shares stay defined. Every other
+    /// family keeps the plain sums, bit for bit.
+    fn rescale_extreme_families(&mut self, ds: &DemandSystem, models: &[ModelVersion], derivs: &[Derivative]) {
+        // Far from f64's limits, not only beyond them: a subnormal sum has lost its precision.
+        let extreme = |x: f64| !(x > 1e-250 && x < 1e250);
+        let bad: Vec<usize> = self.active.iter().copied().filter(|&v| self.has_derivatives[v] && self.inner[v].iter().any(|&x| extreme(x))).collect();
+        if bad.is_empty() {
+            return;
+        }
+        let inv_lambda = 1.0 / ds.lambda;
+        let mut members: Vec<usize> = self.active_derivs.iter().copied().filter(|&d| bad.binary_search(&derivs[d].base).is_ok()).collect();
+        members.sort_by_key(|&d| (derivs[d].base, d));
+        let mut start = 0;
+        for &v in &bad {
+            let end = start + members[start..].partition_point(|&d| derivs[d].base == v);
+            let family = &members[start..end];
+            start = end;
+            let q_base = models[v].q();
+            for g in 0..SEGMENTS {
+                let u_of = |d: usize| ds.derivative_utility(g, q_base + derivs[d].uplift, self.q_ref) * inv_lambda;
+                let own = self.own_u[v][g] * inv_lambda;
+                let top = family.iter().map(|&d| u_of(d)).fold(own, f64::max);
+                let e = fastmath::exp(own - top);
+                self.own_exp[v][g] = e;
+                let (mut inner, mut inner_pw) = (e, ds.price[models[v].mode.index()] * e);
+                for &d in family {
+                    let x = fastmath::exp(u_of(d) - top);
+                    self.deriv_exp[d][g] = x;
+                    inner += x;
+                    inner_pw += ds.price_derivative * x;
+                }
+                self.inner[v][g] = inner;
+                self.inner_pw[v][g] = inner_pw;
+                self.log_offset[v][g] = top;
             }
         }
     }
