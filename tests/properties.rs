@@ -195,15 +195,15 @@ proptest! {
     #[test]
     fn results_are_the_same_bits_whatever_the_thread_count(s in scenarios()) {
         let s = s.0;
-        let indices = [0, 1, 2, 3];
+        let indices = [0, 1, 2];
         let one = run_parallel(&s, &indices, 1, &|| {});
-        for threads in [2, 3, 8] {
+        for threads in [2, 3] {
             let many = run_parallel(&s, &indices, threads, &|| {});
             for (a, b) in one.iter().zip(&many) {
                 prop_assert_eq!(a.bits_hash(), b.bits_hash(), "{} threads", threads);
             }
         }
-        let json = |runs: Vec<RunMetrics>| regsim::report::ensemble_json(&regsim::ensemble::ensemble(&s, 4, runs)).to_string();
+        let json = |runs: Vec<RunMetrics>| regsim::report::ensemble_json(&regsim::ensemble::ensemble(&s, 3, runs)).to_string();
         prop_assert_eq!(json(one), json(run_parallel(&s, &indices, 2, &|| {})));
     }
 }
