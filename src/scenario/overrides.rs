@@ -47,13 +47,18 @@ pub fn short_json(v: &Value) -> String {
 pub fn from_value(v: Value) -> Result<Scenario, ScenarioError> {
     serde_path_to_error::deserialize::<_, Scenario>(&v).map_err(|e| {
         let path = e.path().to_string();
-        let field = if path == "." { "scenario".to_string() } else { path };
+        // An unknown field named "" has the empty path; it is reported as a field of its group.
+        let field = if path == "." || path.is_empty() { "scenario".to_string() } else if path.ends_with('.') { format!("{path}\"\"") } else { path };
         let found = v.pointer(&format!("/{}", field.replace('.', "/")));
         let value = found.map_or_else(|| "this value".to_string(), short_json);
         let inner = e.inner().to_string();
         let allowed = match find(&field) {
             Some(spec) => spec.allowed(),
             None if field == "label" => "a string".into(),
+            None if inner.starts_with("unknown field") => match inner.split_once(", expected ") {
+                Some((_, known)) => format!("a known field: {known}"),
+                None => "no field here".into(),
+            },
             // Every other field without an entry in the parameter table is a group of fields.
             None if inner.contains("expected struct") || inner.contains("expected a map") => "a JSON object".into(),
             None => inner,
@@ -84,7 +89,9 @@ fn merge(target: &mut Value, overlay: &Value, prefix: &str) -> Result<(), Scenar
     };
     let target = target.as_object_mut().expect("merge targets are objects");
     for (k, v) in over {
-        let path = if prefix.is_empty() { k.clone() } else { format!("{prefix}.{k}") };
+        // A key "" is shown quoted, so that the message still names a field.
+        let shown = if k.is_empty() { "\"\"" } else { k.as_str() };
+        let path = if prefix.is_empty() { shown.to_string() } else { format!("{prefix}.{shown}") };
         match target.get_mut(k) {
             None => {
                 let known = target.keys().cloned().collect::<Vec<_>>().join(", ");
@@ -216,7 +223,14 @@ mod tests {
         let e = parse_scenario_json(r#"{"market": {"beta_frontier": "high"}}"#).unwrap_err();
         assert_eq!(e.0[0].field, "market.beta_frontier");
         let e = parse_scenario_json(r#"{"market": {"betta": 1}}"#).unwrap_err();
-        assert!(e.to_string().contains("betta"), "{e}");
+        assert!(e.to_string().contains("betta") && e.0[0].allowed.starts_with("a known field: one of `demand0`"), "{e}");
+        // Found by fuzzing: an unknown field named "" was reported with an empty field name.
+        for json in [r#"{"": {"demand5": 0}}"#, r#"{"market": {"": 1}}"#] {
+            let e = parse_scenario_json(json).unwrap_err();
+            assert!(!e.0[0].field.is_empty() && e.0[0].allowed.starts_with("a known field"), "{json}: {e}");
+            let e = apply_json_overlay(&Scenario::default(), &serde_json::from_str(json).unwrap()).unwrap_err();
+            assert!(e.0[0].field.ends_with("\"\"") && e.0[0].allowed.starts_with("a known field"), "{json}: {e}");
+        }
         let e = apply_json_overlay(&Scenario::default(), &serde_json::json!({"regime": {"cover_flop": 26}})).unwrap_err();
         assert_eq!(e.0[0].field, "regime.cover_flop");
         assert!(e.0[0].allowed.contains("cover_log_flop"), "{e}");
