@@ -23,6 +23,9 @@
 //! kept below as regression tests (and proptest replays the seeds it saved in
 //! tests/properties.proptest-regressions first).
 
+// Native only: proptest and threads are not part of the wasm build.
+#![cfg(not(target_arch = "wasm32"))]
+
 #[path = "common/random_scenario.rs"]
 mod random_scenario;
 
