@@ -264,6 +264,11 @@ const REGRESSIONS: &[(&str, &str, &str)] = &[
         "none",
         r#"{"derivatives":{"spend_median":2217915949.405132},"firms":{"budget_capital_fraction":0.0,"frontier_lab":{"log_flop_max":34.23722618285315,"log_flop_min":26.5},"startup":{"log_flop_max":32.833004984885086,"log_flop_min":24.8}},"market":{"alpha_commodity":8.477787092907551,"nest_lambda":0.05,"price_derivative":79.28123063653568,"price_open":71.56209013098648,"serving_cost":0.7156672850524841},"simulation":{"quarters":12}}"#,
     ),
+    (
+        "a panic (f64::clamp with min > max): a thin stratum's lower harm rounded above its upper one (incident_strata.rs)",
+        "open_safe_harbor",
+        r#"{"harms":{"incidents0":544843.2273627442,"safety_eff_api":0.9955125620014704,"severity_median":589696.9003347298,"severity_sigma":4.030296406678133}}"#,
+    ),
 ];
 
 #[test]

@@ -92,8 +92,13 @@ fn stratum_mean(sev: &Severity, a: f64, b: f64) -> f64 {
         (false, true) => pb - (1.0 - pa),
     };
     let m = fastmath::exp(sev.mu + 0.5 * sev.sigma * sev.sigma) * diff / (sev.p_tail * (b - a));
-    // Rounding must not put the mean outside its stratum.
-    if m.is_finite() { m.clamp(lo, hi) } else { lo }
+    // Rounding must not put the mean outside its stratum (nor, in a thin stratum, swap its ends).
+    let (lo, hi) = (lo.min(hi), hi.max(lo));
+    match (m.is_finite(), lo <= hi) {
+        (true, true) => m.clamp(lo, hi),
+        (true, false) => m,
+        (false, _) => lo,
+    }
 }
 
 fn strata(c: &TailContext, sev: &Severity, u_top: f64) -> Vec<Stratum> {
