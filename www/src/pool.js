@@ -3,43 +3,77 @@
 // only draws. Requests come from clients (the app is one client; each embedded figure is one):
 // a client's new request supersedes its own request in flight, whose workers drop it at their
 // next slice, or its own queued one; requests of different clients wait their turn.
+//
+// A worker that crashes (an error it did not catch, its model trapping, or silence for
+// `stallMs` while it has runs to do) is replaced by a new one, and the request in flight is run
+// again from the start; the result then says so (`restarted`), so that the page can tell the
+// reader. A request whose runs crash a worker twice is refused with a message instead.
 
 const DEFAULT_CLIENT = 'default';
+/** How long a worker with runs to do may stay silent before it is taken for dead. */
+const STALL_MS = 15_000;
 
 export class RunPool {
   /**
    * @param {Promise<WebAssembly.Module|string|URL>} module  the compiled model, or the URL of
    *   its .wasm file for the workers to fetch and compile themselves (when ready)
    * @param {number} size    number of workers
-   * @param {{workerUrl?: URL|string}} [options]  where the worker script is (by default next to
-   *   this module, as built)
+   * @param {{workerUrl?: URL|string, stallMs?: number}} [options]  where the worker script is (by
+   *   default next to this module, as built); how long a busy worker may be silent
    */
   constructor(module, size, options = {}) {
     this.size = size;
-    this.workers = [];
+    this.module = module;
+    this.options = options;
+    this.stallMs = options.stallMs ?? STALL_MS;
+    this.slots = []; // per worker: {w, ready, heard}
     this.nextId = 1;
     this.current = null; // the request in flight
     this.queue = []; // requests waiting, oldest first: at most one per client
-    this.calls = new Map(); // id → {resolve, reject}: api calls
+    this.calls = new Map(); // id → {resolve, reject, fn, args}: api calls
     this.broken = null; // message, once the model could not start
-    for (let i = 0; i < size; i++) {
-      const w = options.workerUrl
-        ? makeWorker(options.workerUrl, `regsim-${i}`)
-        : new Worker(new URL('./worker.js', import.meta.url), { type: 'module', name: `regsim-${i}` });
-      w.onmessage = (e) => this.#message(i, e.data);
-      w.onerror = (e) => this.#fail(`a worker failed: ${e.message ?? 'unknown error'}`, true);
-      // Workers start loading their script now; the model follows when it is ready.
-      Promise.resolve(module).then(
-        (m) => w.postMessage({ type: 'init', module: m instanceof URL ? m.href : m }),
-        (e) => this.#fail(`the model could not be loaded: ${e?.message ?? e}`, true),
-      );
-      this.workers.push(w);
-    }
+    this.restarts = 0; // workers replaced so far
+    // Workers start loading their script now; the model follows when it is ready.
+    for (let i = 0; i < size; i++) this.#spawn(i);
+    this.watchdog = setInterval(() => this.#checkStalls(), Math.min(1000, this.stallMs / 2));
+  }
+
+  /** The workers (for tests and tools that look at them). */
+  get workers() {
+    return this.slots.map((s) => s.w);
+  }
+
+  #spawn(i) {
+    const { workerUrl } = this.options;
+    const w = workerUrl ? makeWorker(workerUrl, `regsim-${i}`) : new Worker(new URL('./worker.js', import.meta.url), { type: 'module', name: `regsim-${i}` });
+    const slot = { w, ready: false, heard: performance.now() };
+    this.slots[i] = slot;
+    const mine = () => this.slots[i] === slot;
+    w.onmessage = (e) => {
+      if (!mine()) return;
+      slot.heard = performance.now();
+      this.#message(i, slot, e.data);
+    };
+    w.onerror = (e) => {
+      e.preventDefault?.();
+      if (!mine()) return;
+      const what = e.message ?? 'unknown error';
+      // Before the model is ready, the model itself cannot start here: no worker would do better.
+      if (!slot.ready) this.#fail(`a worker failed: ${what}`, true);
+      else this.#crashed(i, `it stopped with an error (${what})`);
+    };
+    w.onmessageerror = () => mine() && this.#crashed(i, 'a message from it could not be read');
+    Promise.resolve(this.module).then(
+      (m) => mine() && w.postMessage({ type: 'init', module: m instanceof URL ? m.href : m }),
+      (e) => this.#fail(`the model could not be loaded: ${e?.message ?? e}`, true),
+    );
   }
 
   /**
-   * Run a comparison; resolves to {result, ms, mergeMs}, or to null when a newer request of the
-   * same client superseded it; rejects with an Error. `onProgress(done, total)` reports runs.
+   * Run a comparison; resolves to {result, ms, mergeMs, restarted}, or to null when a newer
+   * request of the same client superseded it; rejects with an Error. `onProgress(done, total)`
+   * reports runs. `restarted` is null, or why a worker was replaced during the request (whose
+   * runs were then done again).
    */
   run(baseline, reform, replicates, onProgress, client = DEFAULT_CLIENT) {
     return new Promise((resolve, reject) => {
@@ -47,7 +81,7 @@ export class RunPool {
         reject(new Error(this.broken));
         return;
       }
-      const req = { id: this.nextId++, client, baseline, reform, replicates, resolve, reject, onProgress };
+      const req = { id: this.nextId++, client, baseline, reform, replicates, resolve, reject, onProgress, restarted: null };
       const q = this.queue.findIndex((r) => r.client === client);
       if (q >= 0) {
         this.queue[q].resolve(null);
@@ -76,7 +110,7 @@ export class RunPool {
     if (this.current?.client === client) {
       this.current.resolve(null);
       this.current = null;
-      for (const w of this.workers) w.postMessage({ type: 'cancel' });
+      for (const s of this.slots) s.w.postMessage({ type: 'cancel' });
       this.#next();
     }
   }
@@ -92,8 +126,8 @@ export class RunPool {
         return;
       }
       const id = this.nextId++;
-      this.calls.set(id, { resolve, reject });
-      this.workers[0].postMessage({ type: 'api', id, fn, args });
+      this.calls.set(id, { resolve, reject, fn, args });
+      this.slots[0].w.postMessage({ type: 'api', id, fn, args });
     });
   }
 
@@ -101,9 +135,13 @@ export class RunPool {
     const { id, baseline, reform, replicates } = req;
     const parts = Math.max(1, Math.min(this.size, replicates));
     const share = (p) => 2 * Math.ceil((replicates - p) / parts);
-    this.current = { ...req, parts, progress: new Array(parts).fill(0), totals: Array.from({ length: parts }, (_, p) => share(p)), t0: performance.now() };
-    for (let p = 0; p < parts; p++) this.workers[p].postMessage({ type: 'run', id, baseline, reform, replicates, part: p, parts });
-    for (let p = parts; p < this.size; p++) this.workers[p].postMessage({ type: 'cancel' });
+    const now = performance.now();
+    this.current = { ...req, parts, progress: new Array(parts).fill(0), totals: Array.from({ length: parts }, (_, p) => share(p)), finished: new Array(parts).fill(false), t0: req.t0 ?? now };
+    for (let p = 0; p < parts; p++) {
+      this.slots[p].heard = now;
+      this.slots[p].w.postMessage({ type: 'run', id, baseline, reform, replicates, part: p, parts });
+    }
+    for (let p = parts; p < this.size; p++) this.slots[p].w.postMessage({ type: 'cancel' });
   }
 
   #next() {
@@ -113,12 +151,14 @@ export class RunPool {
 
   /** The request in flight failed; with `fatal`, the model cannot run at all. */
   #fail(message, fatal = false) {
+    if (this.broken) return;
     const c = this.current;
     this.current = null;
-    for (const w of this.workers) w.postMessage({ type: 'cancel' });
+    for (const s of this.slots) s.w.postMessage({ type: 'cancel' });
     c?.reject(new Error(message));
     if (fatal) {
       this.broken = message;
+      clearInterval(this.watchdog);
       for (const r of this.queue.splice(0)) r.reject(new Error(message));
       for (const call of this.calls.values()) call.reject(new Error(message));
       this.calls.clear();
@@ -127,8 +167,52 @@ export class RunPool {
     }
   }
 
-  #message(worker, m) {
-    if (m.type === 'ready') return;
+  /**
+   * Worker `i` crashed (`reason` says how): replace it, and run the request in flight again, once;
+   * calls waiting on worker 0 are asked of its replacement.
+   */
+  #crashed(i, reason) {
+    if (this.broken) return;
+    this.slots[i].w.terminate();
+    this.restarts += 1;
+    this.#spawn(i);
+    if (i === 0) for (const [id, call] of this.calls) this.slots[0].w.postMessage({ type: 'api', id, fn: call.fn, args: call.args });
+    const c = this.current;
+    if (!c || i >= c.parts) return;
+    this.current = null;
+    if (c.restarted) {
+      for (const s of this.slots) s.w.postMessage({ type: 'cancel' });
+      c.reject(new Error(`a simulation worker stopped twice on these settings (${c.restarted}; then ${reason}); it was replaced, but these runs were not done`));
+      this.#next();
+      return;
+    }
+    const again = { ...c, id: this.nextId++, restarted: `a simulation worker stopped: ${reason}` };
+    c.onProgress?.(0, c.totals.reduce((x, y) => x + y, 0));
+    this.#start(again);
+  }
+
+  /** A worker with runs still to do that has said nothing for `stallMs` is taken for dead. */
+  #checkStalls() {
+    const c = this.current;
+    if (!c) return;
+    const now = performance.now();
+    for (let p = 0; p < c.parts; p++) {
+      const s = this.slots[p];
+      if (!s.ready || c.finished[p] || now - s.heard <= this.stallMs) continue;
+      this.#crashed(p, `it did not answer for ${Math.round((now - s.heard) / 1000)} s`);
+      return;
+    }
+  }
+
+  #message(worker, slot, m) {
+    if (m.type === 'ready') {
+      slot.ready = true;
+      return;
+    }
+    if (m.type === 'crashed') {
+      this.#crashed(worker, `its model stopped (${m.message})`);
+      return;
+    }
     if (m.type === 'error' && m.id === -1) {
       this.#fail(m.message, true);
       return;
@@ -149,21 +233,23 @@ export class RunPool {
       // Runs actually computed: a reused baseline is not counted.
       c.progress[worker] = m.done;
       c.totals[worker] = m.total;
+      c.finished[worker] = m.done >= m.total;
       const sum = (a) => a.reduce((x, y) => x + y, 0);
       c.onProgress?.(sum(c.progress), sum(c.totals));
     } else if (m.type === 'runs') {
       // Another shard's runs go to shard 0, which merges (transferred, not copied).
-      this.workers[0].postMessage({ type: 'import', id: m.id, runs: m.runs }, [m.runs.buffer]);
+      this.slots[0].w.postMessage({ type: 'import', id: m.id, runs: m.runs }, [m.runs.buffer]);
     } else if (m.type === 'result') {
       this.current = null;
       performance.measure?.('regsim:merge', { start: performance.now() - m.mergeMs, end: performance.now() });
-      c.resolve({ result: m.result, ms: performance.now() - c.t0, mergeMs: m.mergeMs });
+      c.resolve({ result: m.result, ms: performance.now() - c.t0, mergeMs: m.mergeMs, restarted: c.restarted });
       this.#next();
     }
   }
 
   terminate() {
-    for (const w of this.workers) w.terminate();
+    clearInterval(this.watchdog);
+    for (const s of this.slots) s.w.terminate();
   }
 }
 
