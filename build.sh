@@ -2,15 +2,17 @@
 # regsim's one entry point: ./build.sh setup | build | serve [PORT] | test | bench
 # Idempotent: `setup` installs only what is missing; every other command runs `setup` first.
 #
-#   setup        the wasm32 target, pinned wasm-bindgen-cli and wasm-pack (crates.io), Debian's
+#   setup        the wasm32 target, pinned wasm-bindgen-cli and wasm-pack (crates.io), the nightly
+#                toolchain and cargo-fuzz (for fuzzing only; stable stays the default), Debian's
 #                binaryen, chromium and chromium-driver (apt), the front end's npm packages
 #   build        release wasm package for the web into www/pkg (wasm-opt'd), then the front end
 #                (www/dist) when www/package.json exists
 #   serve [PORT] build, then serve the app on http://127.0.0.1:PORT/ (default 8080, or $PORT)
-#   test         native tests; wasm tests and batch experiments in Node.js and in headless
-#                Chromium; the JS API against the release package; the front end's tests
+#   test         native tests (with the property tests and the fuzz regressions); a short fuzzing
+#                run of each fuzz target; wasm tests and batch experiments in Node.js and in
+#                headless Chromium; the JS API against the release package; the front end's tests
 #   bench        native benchmark (divan); wasm against native in Node.js and headless Chromium;
-#                the front end's benchmark when it exists
+#                the front end's speed and memory benchmarks
 set -euo pipefail
 cd "$(dirname "$0")"
 
@@ -18,6 +20,10 @@ cd "$(dirname "$0")"
 # otherwise try a download that fails on machines without general internet access).
 WASM_BINDGEN_VERSION=0.2.130
 WASM_PACK_VERSION=0.15.1
+# Fuzzing (fuzz/, scripts/fuzz.sh) runs cargo-fuzz on the nightly toolchain; everything else is stable.
+CARGO_FUZZ_VERSION=0.13.2
+# Seconds each fuzz target runs in `test` (docs/hardening.md has the long runs).
+FUZZ_SECONDS="${FUZZ_SECONDS:-20}"
 # wasm-opt runs here, not in wasm-pack (see tools/wasm-opt.mjs and Cargo.toml). The features are
 # those rustc enables for wasm32-unknown-unknown, plus SIMD (.cargo/config.toml), all of which every
 # current browser and Node.js supports.
@@ -50,6 +56,14 @@ setup() {
   if [ "$(wasm-pack --version 2>/dev/null | awk '{print $2}')" != "$WASM_PACK_VERSION" ]; then
     log "installing wasm-pack $WASM_PACK_VERSION (a few minutes)"
     cargo install -q wasm-pack --version "=$WASM_PACK_VERSION" --force
+  fi
+  if ! rustup toolchain list | grep -q '^nightly'; then
+    log "installing the nightly toolchain (for fuzzing only; stable stays the default)"
+    rustup toolchain install nightly --profile minimal
+  fi
+  if [ "$(cargo fuzz --version 2>/dev/null | awk '{print $2}')" != "$CARGO_FUZZ_VERSION" ]; then
+    log "installing cargo-fuzz $CARGO_FUZZ_VERSION (a few minutes)"
+    cargo install -q cargo-fuzz --version "=$CARGO_FUZZ_VERSION" --locked --force
   fi
   apt_install binaryen chromium chromium-driver
   if [ -f www/package.json ]; then
@@ -91,8 +105,11 @@ run_tests() {
   local wasm_tests
   mapfile -t wasm_tests < <(wasm_test_args)
 
-  log "native tests (cargo test)"
+  log "native tests (cargo test; with the property tests and the fuzz regressions)"
   cargo test
+
+  log "fuzzing each target for ${FUZZ_SECONDS} s (scripts/fuzz.sh)"
+  scripts/fuzz.sh "$FUZZ_SECONDS"
 
   log "wasm tests and batch experiments in Node.js (wasm-pack test --node)"
   wasm-pack test --node --release -- "${wasm_tests[@]}" -- --nocapture
@@ -124,6 +141,10 @@ run_bench() {
   if [ -f www/bench/app-bench.mjs ]; then
     log "front-end benchmark (www/bench/app-bench.mjs)"
     node www/bench/app-bench.mjs
+  fi
+  if [ -f www/bench/memory-bench.mjs ]; then
+    log "front-end memory over 500 slider moves (www/bench/memory-bench.mjs)"
+    node www/bench/memory-bench.mjs
   fi
 }
 

@@ -11,6 +11,7 @@ import { el, idOf, makeControl } from './controls.js';
 import { CHARTS, Chart, chartCsv, chartPng, dataTables, palette, quarterText, readout } from './charts.js';
 import { headline, summarize } from './summary.js';
 import { RunPool } from './pool.js';
+import { measure } from './timing.js';
 import { elementSnippet, figureAttributes, iframeSnippet } from './embed/snippets.js';
 
 performance.mark('regsim:start');
@@ -428,7 +429,7 @@ function draw() {
   renderLegend();
   const paras = summarize(result, resultLabels, resultSame);
   $('summary').replaceChildren(...paras.map((p, k) => el('p', { class: k === 0 ? 'headline' : null }, p)));
-  performance.measure?.('regsim:draw', { start: t0, end: performance.now() });
+  measure('regsim:draw', t0, performance.now());
 }
 
 function renderTable(c) {

@@ -9,6 +9,8 @@
 // again from the start; the result then says so (`restarted`), so that the page can tell the
 // reader. A request whose runs crash a worker twice is refused with a message instead.
 
+import { measure } from './timing.js';
+
 const DEFAULT_CLIENT = 'default';
 /** How long a worker with runs to do may stay silent before it is taken for dead. */
 const STALL_MS = 15_000;
@@ -241,7 +243,7 @@ export class RunPool {
       this.slots[0].w.postMessage({ type: 'import', id: m.id, runs: m.runs }, [m.runs.buffer]);
     } else if (m.type === 'result') {
       this.current = null;
-      performance.measure?.('regsim:merge', { start: performance.now() - m.mergeMs, end: performance.now() });
+      measure('regsim:merge', performance.now() - m.mergeMs, performance.now());
       c.resolve({ result: m.result, ms: performance.now() - c.t0, mergeMs: m.mergeMs, restarted: c.restarted });
       this.#next();
     }
