@@ -16,8 +16,11 @@ use regsim::scenario::{apply_json_overlay, apply_set, parse_scenario_json, prese
 use regsim::{report, shards};
 use serde_json::Value;
 
+/// A target's body: arbitrary bytes in, a panic for a failure.
+pub type Check = fn(&[u8]);
+
 /// Every target: its name (as in fuzz/Cargo.toml and fuzz/seeds/NAME/) and its body.
-pub const TARGETS: &[(&str, fn(&[u8]))] = &[("scenario_json", scenario_json), ("set_override", set_override), ("shard_merge", shard_merge)];
+pub const TARGETS: &[(&str, Check)] = &[("scenario_json", scenario_json), ("set_override", set_override), ("shard_merge", shard_merge)];
 
 /// A valid scenario is run for at most this many quarters, and only if that asks for at most
 /// this much work (`scenario::work`, about 10 ms), so that one input stays quick.

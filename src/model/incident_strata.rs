@@ -218,7 +218,7 @@ fn pool(c: &TailContext, exposures: Vec<Exposure>, lambdas: Vec<f64>, p_tail: f6
         }
         let (body, tail) = (lambda * (1.0 - p_tail), lambda * p_tail);
         if e.responsible == Responsible::Nobody || !c.liability {
-            let g = nobody.get_or_insert_with(|| Group { key: POOL_KEY, exposure: Exposure { responsible: Responsible::Nobody, ..e }, body: 0.0, tail: 0.0 });
+            let g = nobody.get_or_insert(Group { key: POOL_KEY, exposure: Exposure { responsible: Responsible::Nobody, ..e }, body: 0.0, tail: 0.0 });
             g.body += body;
             g.tail += tail;
         } else {
