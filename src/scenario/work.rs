@@ -69,38 +69,23 @@ pub fn estimate(s: &Scenario) -> WorkEstimate {
 }
 
 /// The fields that make a scenario's work large, most effective first: for each, the estimate
-/// with that field at its default instead (`defaults`), and its path.
+/// with that field at its default instead (`defaults`), and its path. The developers at the start
+/// are stood for by the largest archetype's count.
 pub fn heaviest_fields(s: &Scenario, defaults: &Scenario) -> Vec<(&'static str, f64)> {
-    let mut out: Vec<(&'static str, f64)> = Vec::new();
-    let mut try_field = |path: &'static str, change: &dyn Fn(&mut Scenario)| {
-        let mut t = s.clone();
-        change(&mut t);
-        out.push((path, estimate(&t).total));
-    };
-    try_field("simulation.quarters", &|t| t.simulation.quarters = t.simulation.quarters.min(defaults.simulation.quarters));
-    try_field("entry.rate", &|t| t.entry.rate = t.entry.rate.min(defaults.entry.rate));
-    try_field("decision.levels", &|t| t.decision.levels = t.decision.levels.min(defaults.decision.levels));
-    try_field("decision.horizon", &|t| t.decision.horizon = t.decision.horizon.min(defaults.decision.horizon));
-    try_field("decision.cadence_min", &|t| t.decision.cadence_min = t.decision.cadence_min.max(defaults.decision.cadence_min).min(t.decision.cadence_max));
-    try_field("derivatives.entry_rate", &|t| t.derivatives.entry_rate = t.derivatives.entry_rate.min(defaults.derivatives.entry_rate));
-    try_field("derivatives.initial", &|t| t.derivatives.initial = t.derivatives.initial.min(defaults.derivatives.initial));
-    // The largest archetype stands for the number of developers at the start.
+    let (values, default_values) = (super::flatten::numeric_fields(s), super::flatten::numeric_fields(defaults));
+    let value_of = |v: &[(String, Option<f64>)], path: &str| v.iter().find(|(p, _)| p == path).and_then(|(_, x)| *x);
     let biggest = s.archetypes().iter().max_by_key(|(_, a)| a.count).map_or("startup", |(n, _)| n);
-    let count_path: &'static str = match biggest {
-        "frontier_lab" => "firms.frontier_lab.count",
-        "big_tech" => "firms.big_tech.count",
-        "challenger" => "firms.challenger.count",
-        _ => "firms.startup.count",
-    };
-    try_field(count_path, &|t| {
-        let (d, a) = match biggest {
-            "frontier_lab" => (&defaults.firms.frontier_lab, &mut t.firms.frontier_lab),
-            "big_tech" => (&defaults.firms.big_tech, &mut t.firms.big_tech),
-            "challenger" => (&defaults.firms.challenger, &mut t.firms.challenger),
-            _ => (&defaults.firms.startup, &mut t.firms.startup),
-        };
-        a.count = a.count.min(d.count);
-    });
+    let count = super::spec::find(&format!("firms.{biggest}.count")).map(|p| p.path);
+    let levers = ["simulation.quarters", "entry.rate", "decision.levels", "decision.horizon", "decision.cadence_min", "derivatives.entry_rate", "derivatives.initial"];
+    let mut out = Vec::new();
+    for path in levers.into_iter().chain(count) {
+        let (Some(x), Some(d)) = (value_of(&values, path), value_of(&default_values, path)) else { continue };
+        // A longer shortest cadence means fewer decisions; every other lever, a smaller value.
+        let lighter = if path == "decision.cadence_min" { x.max(d).min(s.decision.cadence_max as f64) } else { x.min(d) };
+        if let Ok(t) = super::apply_set(s, &format!("{path}={lighter}")) {
+            out.push((path, estimate(&t).total));
+        }
+    }
     out.sort_by(|a, b| a.1.total_cmp(&b.1));
     out
 }

@@ -98,20 +98,39 @@ fn set_path(root: &mut Value, path: &str, value: Value) {
     cursor.as_object_mut().expect("objects").insert(keys[keys.len() - 1].to_string(), value);
 }
 
-/// Repair the cross-field rules of `scenario::validate`.
-fn repair(s: &mut Scenario) {
-    let cap = 10_000u64;
-    let total: u64 = s.archetypes().iter().map(|(_, a)| a.count as u64).sum();
-    let firms = &mut s.firms;
-    for a in [&mut firms.frontier_lab, &mut firms.big_tech, &mut firms.challenger, &mut firms.startup] {
-        if total > cap {
-            a.count = (a.count as u64 * cap / total) as u32;
-        }
-        a.open_at_start = a.open_at_start.min(a.count);
-        if a.log_flop_min > a.log_flop_max {
-            std::mem::swap(&mut a.log_flop_min, &mut a.log_flop_max);
+/// Most developers at the start, summed over archetypes (validation's cap).
+const MAX_FIRMS: u64 = 10_000;
+
+/// Apply `f` to every archetype of a scenario (the objects under `firms` that have a `count`), as
+/// JSON, so that archetypes added later are covered too.
+fn each_archetype(s: &mut Scenario, mut f: impl FnMut(&mut Map<String, Value>, u64)) {
+    let mut v = serde_json::to_value(&*s).expect("a scenario serializes");
+    let firms = v["firms"].as_object_mut().expect("firms");
+    let total: u64 = firms.values().filter_map(|a| a.get("count")?.as_u64()).sum();
+    for a in firms.values_mut() {
+        if let Some(a) = a.as_object_mut().filter(|a| a.contains_key("count")) {
+            f(a, total);
         }
     }
+    *s = serde_json::from_value(v).expect("the same shape");
+}
+
+/// Repair the cross-field rules of `scenario::validate`.
+fn repair(s: &mut Scenario) {
+    each_archetype(s, |a, total| {
+        let mut count = a["count"].as_u64().unwrap_or(0);
+        if total > MAX_FIRMS {
+            count = count * MAX_FIRMS / total;
+        }
+        a.insert("count".into(), count.into());
+        let open = a["open_at_start"].as_u64().unwrap_or(0).min(count);
+        a.insert("open_at_start".into(), open.into());
+        let (lo, hi) = (a["log_flop_min"].as_f64().unwrap_or(0.0), a["log_flop_max"].as_f64().unwrap_or(0.0));
+        if lo > hi {
+            a.insert("log_flop_min".into(), hi.into());
+            a.insert("log_flop_max".into(), lo.into());
+        }
+    });
     if s.archetypes().iter().all(|(_, a)| a.count == 0) {
         s.firms.startup.count = 1;
     }
@@ -130,11 +149,12 @@ fn shrink_to(s: &mut Scenario, max_work: f64) {
         if s.simulation.quarters > 4 {
             s.simulation.quarters /= 2;
         } else if s.archetypes().iter().map(|(_, a)| a.count).sum::<u32>() > 8 || s.entry.rate > 1.0 || s.derivatives.entry_rate > 10.0 || s.derivatives.initial > 100 {
-            let firms = &mut s.firms;
-            for a in [&mut firms.frontier_lab, &mut firms.big_tech, &mut firms.challenger, &mut firms.startup] {
-                a.count = a.count.div_ceil(2);
-                a.open_at_start = a.open_at_start.min(a.count);
-            }
+            each_archetype(s, |a, _| {
+                let count = a["count"].as_u64().unwrap_or(0).div_ceil(2);
+                a.insert("count".into(), count.into());
+                let open = a["open_at_start"].as_u64().unwrap_or(0).min(count);
+                a.insert("open_at_start".into(), open.into());
+            });
             s.entry.rate /= 2.0;
             s.derivatives.entry_rate /= 2.0;
             s.derivatives.initial /= 2;

@@ -3,7 +3,7 @@
 // drawn before the next), with the page's JavaScript heap read through Chromium's DevTools
 // protocol (HeapProfiler.collectGarbage, then Runtime.getHeapUsage) and its DOM counters
 // (Memory.getDOMCounters), once the heap has settled: moves are made 50 at a time until the last
-// three readings are within 1% of one another (at least --warmup moves, at most 2,000). Before it
+// five readings are within 1% of one another (at least --warmup moves, at most 2,000). Before it
 // settles the heap grows with things the browser owns and caps: optimised code, and its buffers
 // of performance entries (layout shifts, long animation frames, event timings).
 //
@@ -25,7 +25,7 @@ const opt = (name, dflt) => {
   return i >= 0 ? Number(args[i + 1]) : dflt;
 };
 const MOVES = opt('moves', 500);
-const WARMUP = opt('warmup', 100);
+const WARMUP = opt('warmup', 300);
 const MAX_WARMUP = 2000;
 const SAMPLE_EVERY = 50;
 const JSON_OUT = args.includes('--json');
@@ -101,8 +101,8 @@ try {
     for (let i = 0; i < SAMPLE_EVERY; i++) await move();
     warm += SAMPLE_EVERY;
     readings.push((await heap()).used);
-    const last = readings.slice(-3);
-    if (warm >= WARMUP && last.length === 3 && (Math.max(...last) - Math.min(...last)) / Math.min(...last) < 0.01) break;
+    const last = readings.slice(-5);
+    if (warm >= WARMUP && last.length === 5 && (Math.max(...last) - Math.min(...last)) / Math.min(...last) < 0.01) break;
   }
   const settled = await heap();
   const kindsBefore = SNAPSHOTS ? await objectsByKind() : null;
