@@ -178,7 +178,18 @@ export class RunPool {
     this.slots[i].w.terminate();
     this.restarts += 1;
     this.#spawn(i);
-    if (i === 0) for (const [id, call] of this.calls) this.slots[0].w.postMessage({ type: 'api', id, fn: call.fn, args: call.args });
+    if (i === 0) {
+      // Asked once more of the new worker; a call that a second worker dies on is refused.
+      for (const [id, call] of this.calls) {
+        if (call.retried) {
+          this.calls.delete(id);
+          call.reject(new Error(`the model stopped twice on this call (${reason})`));
+        } else {
+          call.retried = true;
+          this.slots[0].w.postMessage({ type: 'api', id, fn: call.fn, args: call.args });
+        }
+      }
+    }
     const c = this.current;
     if (!c || i >= c.parts) return;
     this.current = null;
