@@ -3,7 +3,8 @@
 # Idempotent: `setup` installs only what is missing; every other command installs what it needs
 # first (build, serve and pack only the first line below).
 #
-#   setup        the wasm32 target, pinned wasm-bindgen-cli and wasm-pack (crates.io), Debian's
+#   setup        the wasm32 target, pinned wasm-bindgen-cli and wasm-pack (crates.io), the nightly
+#                toolchain and cargo-fuzz (for fuzzing only; stable stays the default), Debian's
 #                binaryen, chromium and chromium-driver (apt), the front end's npm packages;
 #                for test and bench also the package tests' npm packages, Debian's Slurm and
 #                munge, and a Python environment (.venv) with SALib and EMA Workbench
@@ -12,13 +13,15 @@
 #   serve [PORT] build, then serve the app on http://127.0.0.1:PORT/ (default 8080, or $PORT)
 #   pack         build, then the npm package regsim as target/npm/regsim-VERSION.tgz (npm pack;
 #                the version is Cargo.toml's)
-#   test         native tests; sensitivity indices against SALib; a sweep on a Slurm cluster
-#                started for the test; wasm tests and batch experiments in Node.js and in headless
-#                Chromium; the JS API against the release package; the npm package from its
-#                tarball (Node.js, a fresh Vite project, a CDN-like second origin); the crate's
-#                contents and docs; the front end's tests
+#   test         native tests (with the property tests and the fuzz regressions); a short fuzzing
+#                run of each fuzz target; sensitivity indices against SALib; a sweep on a Slurm
+#                cluster started for the test; wasm tests and batch experiments in Node.js and in
+#                headless Chromium; the JS API against the release package; the npm package from
+#                its tarball (Node.js, a fresh Vite project, a CDN-like second origin); the
+#                crate's contents and docs; the front end's tests
 #   bench        native benchmark (divan); wasm against native in Node.js and headless Chromium;
-#                the npm package's and an embedded figure's sizes; the front end's benchmark
+#                the npm package's and an embedded figure's sizes; the front end's speed and
+#                memory benchmarks
 set -euo pipefail
 cd "$(dirname "$0")"
 
@@ -26,6 +29,10 @@ cd "$(dirname "$0")"
 # otherwise try a download that fails on machines without general internet access).
 WASM_BINDGEN_VERSION=0.2.130
 WASM_PACK_VERSION=0.15.1
+# Fuzzing (fuzz/, scripts/fuzz.sh) runs cargo-fuzz on the nightly toolchain; everything else is stable.
+CARGO_FUZZ_VERSION=0.13.2
+# Seconds each fuzz target runs in `test` (docs/hardening.md has the long runs).
+FUZZ_SECONDS="${FUZZ_SECONDS:-20}"
 # wasm-opt runs here, not in wasm-pack (see tools/wasm-opt.mjs and Cargo.toml). The features are
 # those rustc enables for wasm32-unknown-unknown, plus SIMD (.cargo/config.toml), all of which every
 # current browser and Node.js supports.
@@ -65,6 +72,14 @@ setup_core() {
   if [ "$(wasm-pack --version 2>/dev/null | awk '{print $2}')" != "$WASM_PACK_VERSION" ]; then
     log "installing wasm-pack $WASM_PACK_VERSION (a few minutes)"
     cargo install -q wasm-pack --version "=$WASM_PACK_VERSION" --force
+  fi
+  if ! rustup toolchain list | grep -q '^nightly'; then
+    log "installing the nightly toolchain (for fuzzing only; stable stays the default)"
+    rustup toolchain install nightly --profile minimal
+  fi
+  if [ "$(cargo fuzz --version 2>/dev/null | awk '{print $2}')" != "$CARGO_FUZZ_VERSION" ]; then
+    log "installing cargo-fuzz $CARGO_FUZZ_VERSION (a few minutes)"
+    cargo install -q cargo-fuzz --version "=$CARGO_FUZZ_VERSION" --locked --force
   fi
   apt_install binaryen chromium chromium-driver
   if [ -f www/package.json ]; then
@@ -135,8 +150,11 @@ run_tests() {
   local wasm_tests
   mapfile -t wasm_tests < <(wasm_test_args)
 
-  log "native tests (cargo test)"
+  log "native tests (cargo test; with the property tests and the fuzz regressions)"
   cargo test
+
+  log "fuzzing each target for ${FUZZ_SECONDS} s (scripts/fuzz.sh)"
+  scripts/fuzz.sh "$FUZZ_SECONDS"
 
   log "sensitivity indices against SALib on the same samples (tests/salib/compare.py)"
   cargo build --release --bin regsim
@@ -188,6 +206,10 @@ run_bench() {
   if [ -f www/bench/app-bench.mjs ]; then
     log "front-end benchmark (www/bench/app-bench.mjs)"
     node www/bench/app-bench.mjs
+  fi
+  if [ -f www/bench/memory-bench.mjs ]; then
+    log "front-end memory over 500 slider moves (www/bench/memory-bench.mjs)"
+    node www/bench/memory-bench.mjs
   fi
 }
 

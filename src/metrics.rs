@@ -34,8 +34,8 @@ metrics! {
     OpenShareUsage => "open_share_usage", "Share of use on open-weights models and their derivatives, 0–1";
     OpenShareModels => "open_share_models", "Share of developers' releases of the trailing 4 quarters that are open now, 0–1";
     OpenShareCurrent => "open_share_current", "Share of alive developers' current models that are open, 0–1";
-    FrontierCapability => "frontier_capability", "Best capability among alive developers' current models, log10 effective FLOP";
-    OpenFrontierCapability => "open_frontier_capability", "Best open-weights capability ever released, log10 effective FLOP";
+    FrontierCapability => "frontier_capability", "Best capability among alive developers' current models, log10 effective FLOP (missing when none has a model)";
+    OpenFrontierCapability => "open_frontier_capability", "Best open-weights capability ever released, log10 effective FLOP (missing when none was)";
     OpenLagQuarters => "open_lag_quarters", "Quarters since the frontier first reached today's open frontier";
     OutsideShareUsage => "outside_share_usage", "Share of use on products of developers outside the regime's jurisdiction (their derivatives included), 0–1";
     OutsideShareOpenUsage => "outside_share_open_usage", "Share of open use (open weights and derivatives) on models of developers outside, 0–1 (missing when there is no open use)";

@@ -14,6 +14,7 @@
 
 use crate::ensemble::{self, Band, STATS};
 use crate::metrics::{Metric, RunMetrics};
+use crate::model::Simulation;
 use crate::scenario::{self, FieldError, Scenario, ScenarioError};
 use js_sys::{Array, Float64Array, Object, Reflect};
 use wasm_bindgen::prelude::*;
@@ -392,6 +393,41 @@ pub struct Experiment {
     /// Baseline runs supplied by `reuseBaselineRuns`, in the order this experiment runs its
     /// replicates; empty when the baseline is run here.
     given_base: Vec<RunMetrics>,
+    /// The replicate being run a few quarters at a time (`advance`), if one is under way.
+    under_way: Option<UnderWay>,
+}
+
+/// One replicate part-way through: each arm finished, running, or not needed.
+struct UnderWay {
+    base: Arm,
+    reform: Option<Arm>,
+}
+
+enum Arm {
+    Running(Simulation),
+    Done(RunMetrics),
+}
+
+impl Arm {
+    /// Run up to `budget` more quarters; returns the quarters run.
+    fn advance(&mut self, budget: u32) -> u32 {
+        let Arm::Running(sim) = self else { return 0 };
+        let quarters = sim.scenario().simulation.quarters as i64;
+        let mut ran = 0;
+        while ran < budget && sim.quarter() < quarters {
+            sim.step();
+            ran += 1;
+        }
+        if sim.quarter() >= quarters {
+            let Arm::Running(sim) = std::mem::replace(self, Arm::Done(RunMetrics { columns: Vec::new() })) else { unreachable!() };
+            *self = Arm::Done(sim.metrics);
+        }
+        ran
+    }
+
+    fn done(&self) -> bool {
+        matches!(self, Arm::Done(_))
+    }
 }
 
 #[wasm_bindgen]
@@ -441,7 +477,7 @@ impl Experiment {
             Some(r) => ensemble::check_pair(&b, r, reps).map_err(js_error)?,
         }
         let reform = r.map(|r| ensemble::paired(&b, &r));
-        Ok(Experiment { baseline: b, reform, replicates: reps, base_runs: Vec::new(), reform_runs: Vec::new(), indices: Vec::new(), next: 0, stride: 1, own_done: 0, given_base: Vec::new() })
+        Ok(Experiment { baseline: b, reform, replicates: reps, base_runs: Vec::new(), reform_runs: Vec::new(), indices: Vec::new(), next: 0, stride: 1, own_done: 0, given_base: Vec::new(), under_way: None })
     }
 
     fn arms(&self) -> u32 {
@@ -468,7 +504,7 @@ impl Experiment {
                 allowed: "parts ≥ 1 and part from 0 to parts − 1".into(),
             }));
         }
-        if !self.base_runs.is_empty() {
+        if !self.base_runs.is_empty() || self.under_way.is_some() {
             return Err(js_error("shard: call before the first step or importRuns"));
         }
         self.next = part;
@@ -562,6 +598,10 @@ impl Experiment {
         for &i in &self.indices {
             seen[i as usize] = true;
         }
+        // The replicate under way will be added when it finishes.
+        if self.under_way.is_some() {
+            seen[self.next as usize] = true;
+        }
         for (i, _) in &read {
             if std::mem::replace(&mut seen[*i as usize], true) {
                 return Err(js_error(FieldError { field: "importRuns".into(), value: format!("replicate {i} again"), allowed: "each replicate once".into() }));
@@ -607,7 +647,7 @@ impl Experiment {
     /// functions of scenario, seed and replicate index.
     #[wasm_bindgen(js_name = reuseBaselineRuns)]
     pub fn reuse_baseline_runs(&mut self, runs: JsValue) -> Result<(), JsValue> {
-        if self.reform.is_none() || self.own_done > 0 || !self.base_runs.is_empty() {
+        if self.reform.is_none() || self.own_done > 0 || !self.base_runs.is_empty() || self.under_way.is_some() {
             return Err(js_error("reuseBaselineRuns: only for a comparison, before the first step or importRuns"));
         }
         let read = self.read_runs("reuseBaselineRuns", &runs, self.baseline_fingerprint(), 1)?;
@@ -634,20 +674,50 @@ impl Experiment {
     /// run of its shard after `shard`).
     pub fn step(&mut self, max_runs: u32) -> bool {
         for _ in 0..max_runs.max(1) {
-            let i = self.next;
             if self.done() {
                 break;
             }
-            let given = self.given_base.get_mut(self.own_done as usize).map(|r| std::mem::replace(r, RunMetrics { columns: Vec::new() }));
-            self.base_runs.push(given.unwrap_or_else(|| ensemble::run_replicate(&self.baseline, i)));
-            self.indices.push(i);
-            if let Some(r) = &self.reform {
-                self.reform_runs.push(ensemble::run_replicate(r, i));
-            }
-            self.next += self.stride;
-            self.own_done += 1;
+            self.run_quarters(u32::MAX, true);
         }
         self.done()
+    }
+
+    /// Run up to `max_quarters` more quarters (at least one), over as many runs as that takes;
+    /// returns true when every run is done. A run is kept part-way between calls, so that a
+    /// worker can answer messages (a newer request, a cancel) every few quarters however long a
+    /// run is. The results are those of `step`: a run is the same whether or not it pauses.
+    pub fn advance(&mut self, max_quarters: u32) -> bool {
+        self.run_quarters(max_quarters.max(1), false);
+        self.done()
+    }
+
+    /// Run up to `budget` quarters; with `one_run`, stop when a run finishes.
+    fn run_quarters(&mut self, mut budget: u32, one_run: bool) {
+        while budget > 0 && !self.done() {
+            let i = self.next;
+            let w = self.under_way.get_or_insert_with(|| {
+                let given = self.given_base.get_mut(self.own_done as usize).map(|r| std::mem::replace(r, RunMetrics { columns: Vec::new() }));
+                // As `ensemble::run_replicate` seeds them (the reform already has the baseline's seed).
+                let sim = |s: &Scenario| Arm::Running(Simulation::new(s, crate::rng::replicate_seed(s.simulation.seed, i as u64)));
+                UnderWay { base: given.map_or_else(|| sim(&self.baseline), Arm::Done), reform: self.reform.as_ref().map(sim) }
+            });
+            budget -= w.base.advance(budget);
+            budget -= w.reform.as_mut().map_or(0, |r| r.advance(budget));
+            if !(w.base.done() && w.reform.as_ref().is_none_or(Arm::done)) {
+                continue;
+            }
+            let Some(UnderWay { base: Arm::Done(b), reform }) = self.under_way.take() else { unreachable!("both arms are done") };
+            self.base_runs.push(b);
+            if let Some(Arm::Done(r)) = reform {
+                self.reform_runs.push(r);
+            }
+            self.indices.push(i);
+            self.next += self.stride;
+            self.own_done += 1;
+            if one_run {
+                break;
+            }
+        }
     }
 
     /// Whether every run is done (every run of its shard after `shard`), or every replicate's

@@ -162,6 +162,42 @@ fn an_experiment_steps_to_the_same_result_as_a_comparison() {
 }
 
 #[wasm_bindgen_test]
+fn advancing_a_few_quarters_at_a_time_gives_the_runs_of_whole_replicates() {
+    // A worker advances a few quarters per slice so that it can answer messages during a long
+    // run; the runs must be those of whole replicates, bit for bit.
+    let (b, r) = (preset_with_quarters("none", 9.0), preset_with_quarters("sb1047", 9.0));
+    let mut exp = Experiment::new(b, r, JsValue::from(3.0)).unwrap_or_else(|e| panic!("{}", message(e)));
+    let mut calls = 0;
+    let mut last = 0.0;
+    while !exp.advance(4) {
+        calls += 1;
+        assert!(exp.progress() >= last);
+        last = exp.progress();
+        // Mid-run, the calls that must come first are refused.
+        expect_err("shard mid-run", exp.shard(JsValue::from(0.0), JsValue::from(2.0)), &["before the first step"]);
+    }
+    // 3 replicates × 2 arms × 9 quarters, 4 at a time.
+    assert!(calls >= 12, "{calls} calls");
+    let flat = exp.export_runs().to_vec();
+    let quarters = 9usize;
+    let per_run = regsim::metrics::Metric::ALL.len() * quarters;
+    let mut base = regsim::scenario::preset("none").unwrap();
+    base.simulation.quarters = 9;
+    let mut reform = regsim::scenario::preset("sb1047").unwrap();
+    reform.simulation.quarters = 9;
+    let reform = regsim::ensemble::paired(&base, &reform);
+    for k in 0..3 {
+        let chunk = &flat[1 + k * (1 + 2 * per_run)..1 + (k + 1) * (1 + 2 * per_run)];
+        let i = chunk[0] as u32;
+        for (arm, s) in [(0, &base), (1, &reform)] {
+            let whole: Vec<u64> = regsim::ensemble::run_replicate(s, i).columns.concat().iter().map(|x| x.to_bits()).collect();
+            let got: Vec<u64> = chunk[1 + arm * per_run..1 + (arm + 1) * per_run].iter().map(|x| x.to_bits()).collect();
+            assert_eq!(got, whole, "replicate {i}, arm {arm}");
+        }
+    }
+}
+
+#[wasm_bindgen_test]
 fn validation_reports_every_problem_at_once() {
     let s = scenario(&[
         ("simulation.quarters", 1e9.into()),

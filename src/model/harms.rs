@@ -39,12 +39,12 @@ pub fn mode_risk(h: &Harms, mode: Mode) -> (f64, f64) {
 /// The severity distribution and its split for sampling.
 #[derive(Clone, Debug)]
 pub struct Severity {
-    mu: f64,
-    sigma: f64,
+    pub(super) mu: f64,
+    pub(super) sigma: f64,
     /// P(H ≥ S).
-    p_tail: f64,
+    pub(super) p_tail: f64,
     /// E[H | H < S].
-    body_mean: f64,
+    pub(super) body_mean: f64,
 }
 
 impl Severity {
@@ -66,29 +66,72 @@ impl Severity {
 }
 
 /// Who answers for a product's harms.
-#[derive(Clone, Copy, Debug, PartialEq)]
-enum Responsible {
+#[derive(Clone, Copy, Debug, PartialEq, Eq, PartialOrd, Ord)]
+pub(super) enum Responsible {
     Nobody,
     Developer(usize),
     Derivative(usize),
 }
 
 /// One product's exposure this quarter.
-struct Exposure {
-    key: u64,
-    share: f64,
-    mode: Mode,
-    q: f64,
-    safety: f64,
-    responsible: Responsible,
+pub(super) struct Exposure {
+    pub(super) key: u64,
+    pub(super) share: f64,
+    pub(super) mode: Mode,
+    pub(super) q: f64,
+    pub(super) safety: f64,
+    pub(super) responsible: Responsible,
     /// Final-run cost the penalty refers to ($).
-    cost: f64,
+    pub(super) cost: f64,
     /// Fraction of damages and penalties collected (below 1 for developers outside).
-    enforced: f64,
+    pub(super) enforced: f64,
+}
+
+/// Largest expected count of one Poisson draw of incidents. Beyond about 10^18 a count no longer
+/// fits the draw's integer, and an infinite mean (a hazard past f64's range) would draw nothing;
+/// no scenario that is not already absurd comes near it.
+pub(super) const MAX_MEAN: f64 = 1e18;
+
+/// An expected count with [`MAX_MEAN`] as its ceiling (NaN, from a product without use under an
+/// infinite hazard, stays NaN and draws nothing).
+pub(super) fn capped_mean(lambda: f64) -> f64 {
+    if lambda > MAX_MEAN { MAX_MEAN } else { lambda }
+}
+
+/// What one quarter's incidents need to know of the regime and the harms, and their streams.
+pub(super) struct TailContext {
+    pub(super) liability: bool,
+    pub(super) penalties: bool,
+    pub(super) rule: LiabilityRule,
+    pub(super) critical_harm: f64,
+    pub(super) harm_floor: f64,
+    pub(super) due_care: f64,
+    pub(super) court_noise: f64,
+    pub(super) incident_streams: QuarterStreams,
+    pub(super) severity_streams: QuarterStreams,
+    pub(super) court_streams: QuarterStreams,
+}
+
+impl TailContext {
+    pub(super) fn new(s: &Scenario, seed: u64, t: i64) -> Self {
+        let r = &s.regime;
+        TailContext {
+            liability: regulation::liability_applies(r),
+            penalties: regulation::penalties_fire(r),
+            rule: r.liability_rule,
+            critical_harm: s.harms.critical_harm,
+            harm_floor: r.harm_floor,
+            due_care: r.due_care,
+            court_noise: s.harms.court_noise,
+            incident_streams: QuarterStreams::new(seed, Purpose::Incidents, t),
+            severity_streams: QuarterStreams::new(seed, Purpose::Severity, t),
+            court_streams: QuarterStreams::new(seed, Purpose::Court, t),
+        }
+    }
 }
 
 impl Simulation {
-    fn exposures(&self) -> Vec<Exposure> {
+    pub(super) fn exposures(&self) -> Vec<Exposure> {
         let r = &self.s.regime;
         let mut out = Vec::with_capacity(self.models.len() + self.derivs.len());
         for (v, m) in self.models.iter().enumerate() {
@@ -133,54 +176,73 @@ impl Simulation {
         out
     }
 
-    /// Draw the quarter's incidents and charge the responsible parties.
-    pub(super) fn incidents_and_liability(&mut self) {
-        let h = self.s.harms.clone();
-        let r = self.s.regime.clone();
-        let sev = self.severity.clone();
+    /// Each product's expected incidents this quarter (capped by [`MAX_MEAN`]).
+    pub(super) fn exposure_means(&self, exposures: &[Exposure]) -> Vec<f64> {
+        let h = &self.s.harms;
         let demand_factor = fastmath::pow(self.demand[self.t as usize] / self.s.market.demand0, h.demand_elasticity);
-        let liability = regulation::liability_applies(&r);
-        let penalties = regulation::penalties_fire(&r);
-        let incident_streams = QuarterStreams::new(self.seed, Purpose::Incidents, self.t);
-        let severity_streams = QuarterStreams::new(self.seed, Purpose::Severity, self.t);
-        let court_streams = QuarterStreams::new(self.seed, Purpose::Court, self.t);
-        for e in self.exposures() {
-            let lambda = self.lambda0 * e.share * demand_factor * hazard(&h, e.mode, e.q, self.q0, e.safety);
-            let n_body = incident_streams.stream(e.key, 0).poisson(lambda * (1.0 - sev.p_tail));
-            let n_tail = incident_streams.stream(e.key, 1).poisson(lambda * sev.p_tail);
-            self.totals.incidents += (n_body + n_tail) as f64;
+        exposures.iter().map(|e| capped_mean(self.lambda0 * e.share * demand_factor * hazard(h, e.mode, e.q, self.q0, e.safety))).collect()
+    }
+
+    /// Draw the quarter's incidents and charge the responsible parties.
+    ///
+    /// When the quarter's expected incidents at or above the split exceed
+    /// [`MAX_TAIL_DRAWS`](super::incident_strata::MAX_TAIL_DRAWS), they are drawn in strata
+    /// instead of one by one (`incident_strata.rs`), so that the work stays bounded; below that,
+    /// every incident is drawn as before.
+    pub(super) fn incidents_and_liability(&mut self) {
+        let sev = self.severity.clone();
+        let exposures = self.exposures();
+        let lambdas = self.exposure_means(&exposures);
+        // A NaN mean (a product without use under an infinite hazard) draws nothing, and must not
+        // hide the others' count from the test below.
+        let tail_total: f64 = lambdas.iter().filter(|l| **l > 0.0).map(|l| l * sev.p_tail).sum();
+        let c = TailContext::new(&self.s, self.seed, self.t);
+        if tail_total > super::incident_strata::MAX_TAIL_DRAWS {
+            self.incidents_in_strata(&c, &sev, exposures, lambdas, tail_total, super::incident_strata::TOP_DRAWS);
+            return;
+        }
+        for (e, lambda) in exposures.iter().zip(lambdas) {
+            let n_body = c.incident_streams.stream(e.key, 0).poisson(lambda * (1.0 - sev.p_tail));
+            let n_tail = c.incident_streams.stream(e.key, 1).poisson(lambda * sev.p_tail);
+            self.totals.incidents += n_body as f64 + n_tail as f64;
             self.totals.harm += n_body as f64 * sev.body_mean;
             for i in 0..n_tail {
-                let u = severity_streams.stream(e.key, i).uniform();
-                let z = -normal_quantile(sev.p_tail * u);
-                let harm = fastmath::exp(sev.mu + sev.sigma * z);
-                self.totals.harm += harm;
-                if harm >= h.critical_harm {
-                    self.totals.critical += 1.0;
-                }
-                if e.responsible == Responsible::Nobody || harm < r.harm_floor || !liability {
-                    continue;
-                }
-                let found_below = if r.liability_rule == LiabilityRule::Negligence || penalties {
-                    let observed = e.safety + h.court_noise * court_streams.stream(e.key, i).normal();
-                    observed < r.due_care
-                } else {
-                    false
-                };
-                let damages = match r.liability_rule {
-                    LiabilityRule::Strict => harm,
-                    LiabilityRule::Negligence if found_below => harm,
-                    _ => 0.0,
-                };
-                let penalty = if found_below && penalties { self.penalty_for(e.responsible, e.cost) } else { 0.0 };
-                if (damages + penalty) * e.enforced > 0.0 {
-                    self.charge(e.responsible, (damages + penalty) * e.enforced);
-                }
+                let u = c.severity_streams.stream(e.key, i).uniform();
+                self.tail_incident(&c, &sev, e, 1.0, u, i);
             }
         }
     }
 
-    fn penalty_for(&mut self, who: Responsible, cost: f64) -> f64 {
+    /// One incident at or above the split, at `scale × u` of the tail (u uniform in (0, 1)): its
+    /// harm, whether it is critical, and what the responsible party pays for it (court draw `i`).
+    pub(super) fn tail_incident(&mut self, c: &TailContext, sev: &Severity, e: &Exposure, scale: f64, u: f64, i: u64) {
+        let z = -normal_quantile(sev.p_tail * (scale * u));
+        let harm = fastmath::exp(sev.mu + sev.sigma * z);
+        self.totals.harm += harm;
+        if harm >= c.critical_harm {
+            self.totals.critical += 1.0;
+        }
+        if e.responsible == Responsible::Nobody || harm < c.harm_floor || !c.liability {
+            return;
+        }
+        let found_below = if c.rule == LiabilityRule::Negligence || c.penalties {
+            let observed = e.safety + c.court_noise * c.court_streams.stream(e.key, i).normal();
+            observed < c.due_care
+        } else {
+            false
+        };
+        let damages = match c.rule {
+            LiabilityRule::Strict => harm,
+            LiabilityRule::Negligence if found_below => harm,
+            _ => 0.0,
+        };
+        let penalty = if found_below && c.penalties { self.penalty_for(e.responsible, e.cost) } else { 0.0 };
+        if (damages + penalty) * e.enforced > 0.0 {
+            self.charge(e.responsible, (damages + penalty) * e.enforced);
+        }
+    }
+
+    pub(super) fn penalty_for(&mut self, who: Responsible, cost: f64) -> f64 {
         match who {
             Responsible::Developer(i) => {
                 let d = &mut self.devs[i];
@@ -195,7 +257,7 @@ impl Simulation {
 
     /// Charge `amount`, capped at the payer's capital (judgment-proof); a payer whose capital it
     /// exhausts goes bankrupt and exits.
-    fn charge(&mut self, who: Responsible, amount: f64) {
+    pub(super) fn charge(&mut self, who: Responsible, amount: f64) {
         match who {
             Responsible::Developer(i) => {
                 if !self.devs[i].alive {

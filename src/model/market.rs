@@ -174,6 +174,9 @@ pub struct MarketState {
     own_exp: Vec<[f64; SEGMENTS]>,
     own_u: Vec<[f64; SEGMENTS]>,
     deriv_exp: Vec<[f64; SEGMENTS]>,
+    /// Per model version: ln of the factor its family's sums were divided by (0 for the plain
+    /// sums; see `rescale_extreme_families`).
+    log_offset: Vec<[f64; SEGMENTS]>,
 }
 
 impl MarketState {
@@ -188,6 +191,7 @@ impl MarketState {
         for &v in &self.active {
             self.nest_iv[v] = z;
             self.nest_pw[v] = z;
+            self.log_offset[v] = z;
             self.has_derivatives[v] = false;
             self.model_share[v] = 0.0;
             self.family_share[v] = 0.0;
@@ -197,7 +201,7 @@ impl MarketState {
             self.derivative_share[d] = 0.0;
             self.derivative_spend[d] = 0.0;
         }
-        for v in [&mut self.inner, &mut self.inner_pw, &mut self.own_exp, &mut self.own_u, &mut self.nest_iv, &mut self.nest_pw] {
+        for v in [&mut self.inner, &mut self.inner_pw, &mut self.own_exp, &mut self.own_u, &mut self.nest_iv, &mut self.nest_pw, &mut self.log_offset] {
             v.resize(n, z);
         }
         self.has_derivatives.resize(n, false);
@@ -244,6 +248,7 @@ impl MarketState {
                 self.inner_pw[dv.base][g] += ds.price_derivative * e;
             }
         }
+        self.rescale_extreme_families(ds, models, derivs, t);
         self.total = z;
         self.price_weighted = z;
         self.excluded = z;
@@ -252,12 +257,19 @@ impl MarketState {
             let out = models[v].reach == Reach::StaysOut;
             for g in 0..SEGMENTS {
                 let iv = if self.has_derivatives[v] {
-                    fastmath::exp(ds.lambda * fastmath::ln(self.inner[v][g]))
+                    let offset = self.log_offset[v][g];
+                    if offset == 0.0 {
+                        fastmath::exp(ds.lambda * fastmath::ln(self.inner[v][g]))
+                    } else {
+                        fastmath::exp(ds.lambda * (fastmath::ln(self.inner[v][g]) + offset))
+                    }
                 } else {
                     fastmath::exp(self.own_u[v][g])
                 };
                 self.nest_iv[v][g] = iv;
-                self.nest_pw[v][g] = iv * self.inner_pw[v][g] / self.inner[v][g];
+                // A family so far below the reference that every member's weight underflows has
+                // no use (its true share is below e^-35), not an undefined one.
+                self.nest_pw[v][g] = if self.inner[v][g] > 0.0 { iv * self.inner_pw[v][g] / self.inner[v][g] } else { 0.0 };
                 self.total[g] += iv;
                 self.price_weighted[g] += self.nest_pw[v][g];
                 if out {
@@ -291,6 +303,10 @@ impl MarketState {
             let p = ds.price[models[v].mode.index()];
             let out = models[v].reach == Reach::StaysOut;
             for g in 0..SEGMENTS {
+                // A family whose every weight underflowed has no use (see nest_pw above).
+                if !(self.inner[v][g] > 0.0) {
+                    continue;
+                }
                 for (r, &(share, total, pw)) in regions[g][..n_regions].iter().enumerate() {
                     if share <= 0.0 || total <= 0.0 || (r == 1 && out) {
                         continue;
@@ -307,6 +323,9 @@ impl MarketState {
             let b = derivs[d].base;
             let out = models[b].reach == Reach::StaysOut;
             for g in 0..SEGMENTS {
+                if !(self.inner[b][g] > 0.0) {
+                    continue;
+                }
                 for (r, &(share, total, pw)) in regions[g][..n_regions].iter().enumerate() {
                     if share <= 0.0 || total <= 0.0 || (r == 1 && out) {
                         continue;
@@ -315,6 +334,46 @@ impl MarketState {
                     self.derivative_share[d] += ds.weight[g] * s;
                     self.derivative_spend[d] += ds.weight[g] * demand * ds.price_derivative * s * total / pw;
                 }
+            }
+        }
+    }
+
+    /// Families whose sum of e^{u/λ} overflows or underflows (tastes, prices or quality shifts
+    /// far from the defaults, with a small λ) are summed again relative to their largest member
+    /// (log-sum-exp), so that their nest values and within-family shares stay defined. Every other
+    /// family keeps the plain sums, bit for bit.
+    fn rescale_extreme_families(&mut self, ds: &DemandSystem, models: &[ModelVersion], derivs: &[Derivative], t: i64) {
+        // Far from f64's limits, not only beyond them: a subnormal sum has lost its precision.
+        let extreme = |x: f64| !(x > 1e-250 && x < 1e250);
+        let bad: Vec<usize> = self.active.iter().copied().filter(|&v| self.has_derivatives[v] && self.inner[v].iter().any(|&x| extreme(x))).collect();
+        if bad.is_empty() {
+            return;
+        }
+        let inv_lambda = 1.0 / ds.lambda;
+        let mut members: Vec<usize> = self.active_derivs.iter().copied().filter(|&d| bad.binary_search(&derivs[d].base).is_ok()).collect();
+        members.sort_by_key(|&d| (derivs[d].base, d));
+        let mut start = 0;
+        for &v in &bad {
+            let end = start + members[start..].partition_point(|&d| derivs[d].base == v);
+            let family = &members[start..end];
+            start = end;
+            let q_base = models[v].q();
+            for g in 0..SEGMENTS {
+                let u_of = |d: usize| ds.derivative_utility(g, q_base + derivs[d].uplift, self.q_ref, t - derivs[d].entered) * inv_lambda;
+                let own = self.own_u[v][g] * inv_lambda;
+                let top = family.iter().map(|&d| u_of(d)).fold(own, f64::max);
+                let e = fastmath::exp(own - top);
+                self.own_exp[v][g] = e;
+                let (mut inner, mut inner_pw) = (e, ds.price[models[v].mode.index()] * e);
+                for &d in family {
+                    let x = fastmath::exp(u_of(d) - top);
+                    self.deriv_exp[d][g] = x;
+                    inner += x;
+                    inner_pw += ds.price_derivative * x;
+                }
+                self.inner[v][g] = inner;
+                self.inner_pw[v][g] = inner_pw;
+                self.log_offset[v][g] = top;
             }
         }
     }

@@ -8,6 +8,7 @@ mod accounts;
 pub mod decision;
 mod entry;
 mod harms;
+mod incident_strata;
 pub mod market;
 mod record;
 pub mod regulation;

@@ -117,8 +117,10 @@ impl Simulation {
         m.push(Metric::OpenShareUsage, open_use);
         m.push(Metric::OpenShareModels, open_models);
         m.push(Metric::OpenShareCurrent, open_current);
-        m.push(Metric::FrontierCapability, frontier);
-        m.push(Metric::OpenFrontierCapability, q_of);
+        // Missing (NaN), not −∞, when no alive developer has a model or nothing open was released.
+        let or_missing = |q: f64| if q.is_finite() { q } else { f64::NAN };
+        m.push(Metric::FrontierCapability, or_missing(frontier));
+        m.push(Metric::OpenFrontierCapability, or_missing(q_of));
         m.push(Metric::OpenLagQuarters, lag);
         m.push(Metric::OutsideShareUsage, outside_use);
         m.push(Metric::OutsideShareOpenUsage, if open_use > 0.0 { outside_open_use / open_use } else { f64::NAN });

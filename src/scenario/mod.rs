@@ -15,6 +15,7 @@ pub mod shape;
 mod presets;
 pub mod spec;
 mod validate;
+pub mod work;
 
 pub use overrides::{apply_json_overlay, apply_set, from_value, parse_scenario_json, preset_or_error, short_json, ScenarioError};
 pub use presets::{preset, preset_description, PRESET_NAMES};

@@ -186,7 +186,14 @@ mod tests {
         let e = parse_scenario_json(r#"{"market": {"beta_frontier": "high"}}"#).unwrap_err();
         assert_eq!(e.0[0].field, "market.beta_frontier");
         let e = parse_scenario_json(r#"{"market": {"betta": 1}}"#).unwrap_err();
-        assert!(e.to_string().contains("betta"), "{e}");
+        assert!(e.to_string().contains("betta") && e.0[0].allowed.starts_with("a known field: one of ") && e.0[0].allowed.contains("demand0"), "{e}");
+        // Found by fuzzing: an unknown field named "" was reported with an empty field name.
+        for json in [r#"{"": {"demand5": 0}}"#, r#"{"market": {"": 1}}"#] {
+            let e = parse_scenario_json(json).unwrap_err();
+            assert!(!e.0[0].field.is_empty() && e.0[0].allowed.starts_with("a known field"), "{json}: {e}");
+            let e = apply_json_overlay(&Scenario::default(), &serde_json::from_str(json).unwrap()).unwrap_err();
+            assert!(e.0[0].field.ends_with("\"\"") && e.0[0].allowed.starts_with("a known field"), "{json}: {e}");
+        }
         let e = apply_json_overlay(&Scenario::default(), &serde_json::json!({"regime": {"cover_flop": 26}})).unwrap_err();
         assert_eq!(e.0[0].field, "regime.cover_flop");
         assert!(e.0[0].allowed.contains("cover_log_flop"), "{e}");

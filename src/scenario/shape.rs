@@ -79,7 +79,9 @@ pub fn lay(target: &mut Map<String, Value>, over: &Value, prefix: &str, errors: 
         return;
     };
     for (k, v) in over {
-        let path = if prefix.is_empty() { k.clone() } else { format!("{prefix}.{k}") };
+        // An empty key is shown as `""` so that the error still names a field.
+        let shown = if k.is_empty() { "\"\"" } else { k.as_str() };
+        let path = if prefix.is_empty() { shown.to_string() } else { format!("{prefix}.{shown}") };
         let known = target.keys().cloned().collect::<Vec<_>>().join(", ");
         let Some(t) = target.get_mut(k) else {
             errors.push(FieldError { field: path, value: short_json(v), allowed: format!("a known field: one of {known}") });

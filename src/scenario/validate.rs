@@ -1,7 +1,7 @@
 //! Validation: every problem at once, each naming the field path, the value and what is allowed.
 
 use super::spec::{param_specs, Kind};
-use super::{Scenario, SCHEMA_VERSION};
+use super::{work, Scenario, SCHEMA_VERSION};
 use serde::Serialize;
 use std::fmt;
 
@@ -97,7 +97,48 @@ pub fn validate(s: &Scenario) -> Vec<FieldError> {
     if s.decision.cadence_min > s.decision.cadence_max {
         err("decision.cadence_min", s.decision.cadence_min.to_string(), format!("at most decision.cadence_max ({})", s.decision.cadence_max));
     }
+    // The work of a run is estimated only for a scenario valid otherwise, whose numbers it can trust.
+    if errors.is_empty() {
+        if let Some(e) = too_much_work(s, &values) {
+            errors.push(e);
+        }
+    }
     errors
+}
+
+/// The refusal of a scenario whose run would ask for more than [`work::MAX_WORK`]: it names the
+/// field whose default would lower the estimate most, the estimate, the cap and the other fields
+/// that weigh.
+fn too_much_work(s: &Scenario, values: &[(String, Option<f64>)]) -> Option<FieldError> {
+    let w = work::estimate(s);
+    if !(w.total > work::MAX_WORK) {
+        return None;
+    }
+    let defaults = Scenario::default();
+    let fields = work::heaviest_fields(s, &defaults);
+    let (field, with_default) = fields[0];
+    let shown = |v: &[(String, Option<f64>)]| v.iter().find(|(p, _)| p == field).and_then(|(_, x)| *x).map_or_else(|| "this value".into(), show_number);
+    let others: Vec<&str> = fields[1..].iter().filter(|(_, x)| *x < w.total).take(4).map(|(p, _)| *p).collect();
+    let also = match others.as_slice() {
+        [] => String::new(),
+        [one] => format!("; {one} weighs too"),
+        [rest @ .., last] => format!("; {} and {last} weigh too", rest.join(", ")),
+    };
+    let show = work::show_work;
+    Some(FieldError {
+        field: field.into(),
+        value: shown(values),
+        allowed: format!(
+            "a value for which one run's estimated work stays within the cap of {} units (about 5 s of one core): this run would ask for about {} (decisions {}, model versions {}, derivatives {}), and for about {} with {field} at its default ({}){also}",
+            show(work::MAX_WORK),
+            show(w.total),
+            show(w.decisions),
+            show(w.models),
+            show(w.derivatives),
+            show(with_default),
+            shown(&super::flatten::numeric_fields(&defaults)),
+        ),
+    })
 }
 
 #[cfg(test)]
@@ -128,5 +169,29 @@ mod tests {
         assert!(q.allowed.contains("200"), "{}", q.allowed);
         let b = errs.iter().find(|e| e.field == "market.beta_frontier").unwrap();
         assert_eq!(b.value, "NaN");
+    }
+
+    #[test]
+    fn too_much_work_is_refused_naming_the_field_the_estimate_and_the_cap() {
+        let mut s = Scenario::default();
+        s.simulation.quarters = 200;
+        s.entry.rate = 100.0;
+        s.decision.levels = 64;
+        s.decision.horizon = 40;
+        let errs = validate(&s);
+        assert_eq!(errs.len(), 1, "{errs:?}");
+        let e = &errs[0];
+        let text = e.to_string();
+        assert_eq!(e.field, "entry.rate", "{text}");
+        assert_eq!(e.value, "100");
+        assert!(text.contains("cap of 6.0 billion units") && text.contains("this run would ask for about") && text.contains("at its default (1)"), "{text}");
+        for other in ["simulation.quarters", "decision.levels", "decision.horizon"] {
+            assert!(text.contains(other), "{other} missing: {text}");
+        }
+        // A valid scenario just under the cap runs; the work check sees only otherwise valid ones.
+        s.simulation.quarters = 2;
+        assert_eq!(validate(&s), vec![]);
+        s.simulation.quarters = 201;
+        assert!(validate(&s).iter().all(|e| e.field == "simulation.quarters" && !e.allowed.contains("cap")));
     }
 }

@@ -18,15 +18,10 @@
 // Prints medians, spread and the machine's load. Not a test: it measures, and never fails on a
 // number.
 
-import http from 'node:http';
-import fs from 'node:fs';
-import path from 'node:path';
 import os from 'node:os';
-import { fileURLToPath } from 'node:url';
 import { chromium } from '@playwright/test';
+import { serveDist } from './serve-dist.mjs';
 
-const here = path.dirname(fileURLToPath(import.meta.url));
-const dist = path.resolve(here, '..', 'dist');
 const args = process.argv.slice(2);
 const opt = (name, dflt) => {
   const i = args.indexOf(`--${name}`);
@@ -38,32 +33,8 @@ const TORNADOS = Math.max(1, opt('tornados', 3));
 const JSON_OUT = args.includes('--json');
 const executablePath = process.env.CHROMIUM_PATH || '/usr/bin/chromium';
 
-if (!fs.existsSync(path.join(dist, 'index.html'))) {
-  console.error('app-bench: www/dist/index.html not found; build first (./build.sh build, or npm run build in www)');
-  process.exit(1);
-}
-
-// A plain static server: what a user's local server would do, nothing more.
-const TYPES = { '.html': 'text/html; charset=utf-8', '.js': 'text/javascript', '.mjs': 'text/javascript', '.css': 'text/css', '.wasm': 'application/wasm', '.json': 'application/json', '.png': 'image/png', '.svg': 'image/svg+xml' };
-const server = http.createServer((req, res) => {
-  const url = new URL(req.url, 'http://x');
-  let file = path.normalize(path.join(dist, decodeURIComponent(url.pathname)));
-  if (!file.startsWith(dist)) {
-    res.writeHead(403).end();
-    return;
-  }
-  if (file.endsWith(path.sep)) file = path.join(file, 'index.html');
-  fs.readFile(file, (err, data) => {
-    if (err) {
-      res.writeHead(404).end();
-      return;
-    }
-    res.writeHead(200, { 'content-type': TYPES[path.extname(file)] ?? 'application/octet-stream', 'cache-control': 'no-cache' });
-    res.end(data);
-  });
-});
-await new Promise((r) => server.listen(0, '127.0.0.1', r));
-const base = `http://127.0.0.1:${server.address().port}/`;
+const server = await serveDist('app-bench');
+const base = server.base;
 
 const browser = await chromium.launch({
   executablePath,

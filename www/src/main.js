@@ -12,6 +12,7 @@ import { CHARTS, Chart, chartCsv, chartPng, dataTables, palette, quarterText, re
 import { headline, summarize } from './summary.js';
 import { withUncertainty } from './uncertainty.js';
 import { RunPool } from './pool.js';
+import { measure } from './timing.js';
 import { elementSnippet, figureAttributes, iframeSnippet } from './embed/snippets.js';
 import { cdnBase } from './embed/cdn.js';
 import { DriversPanel } from './drivers-panel.js';
@@ -36,7 +37,8 @@ const modulePromise = (async () => {
 
 let cat; // Catalog
 // The workers start loading at once, in parallel with the page's own start-up.
-const pool = new RunPool(modulePromise, window.__regsimWorkers ?? Math.max(1, Math.min(4, navigator.hardwareConcurrency || 2)));
+// (Tests set __regsimWorkers and __regsimStallMs, how long a busy worker may be silent.)
+const pool = new RunPool(modulePromise, window.__regsimWorkers ?? Math.max(1, Math.min(4, navigator.hardwareConcurrency || 2)), { stallMs: window.__regsimStallMs });
 let state; // {baseline, reformBase, reform}
 let mode = 'levels';
 let result = null;
@@ -48,6 +50,7 @@ let runSeq = 0;
 let drawnSeq = 0;
 let pendingInput = null; // timeStamp of the input event that asked for the newest run
 let drivers = null; // the "What drives this?" view (drivers-panel.js)
+const MAX_FILE_BYTES = 2_000_000;
 
 // ---------------------------------------------------------------- messages
 
@@ -229,10 +232,21 @@ function setStatus(kind, text) {
 
 let progressTimer = null;
 
-/** Hide the progress bar, and cancel its showing if it has not appeared yet. */
+/** Hide the progress bar and the Stop button, and cancel their showing if they have not appeared yet. */
 function stopProgress() {
   clearTimeout(progressTimer);
   $('progress').hidden = true;
+  $('stop-run').hidden = true;
+}
+
+/** Stop the run in flight; the charts keep the last finished result, and the settings stay. */
+function stopRun() {
+  if (document.body.dataset.status !== 'running') return;
+  runSeq++;
+  pool.cancel();
+  stopProgress();
+  setStatus('stopped', 'Stopped: the charts show the last finished run, not these settings. Change any setting to run again.');
+  actionStatus('The run was stopped.');
 }
 
 async function run(inputTs) {
@@ -262,6 +276,7 @@ async function run(inputTs) {
   progressTimer = setTimeout(() => {
     if (seq !== runSeq) return;
     progress.hidden = false;
+    $('stop-run').hidden = false;
     $('charts').classList.add('stale');
   }, 300);
   let res;
@@ -283,6 +298,7 @@ async function run(inputTs) {
   if (res === null || seq !== runSeq) return; // superseded
   stopProgress();
   $('charts').classList.remove('stale');
+  if (res.restarted) showMessage('A simulation worker was replaced:', [`${res.restarted}. A new worker did its runs again, and the charts show their result; nothing needs reloading.`]);
   result = res.result;
   resultLabels = lab;
   resultSame = same;
@@ -427,7 +443,7 @@ function draw() {
   renderLegend();
   const paras = summarize(result, resultLabels, resultSame);
   $('summary').replaceChildren(...paras.map((p, k) => el('p', { class: k === 0 ? 'headline' : null }, p)));
-  performance.measure?.('regsim:draw', { start: t0, end: performance.now() });
+  measure('regsim:draw', t0, performance.now());
 }
 
 function renderTable(c) {
@@ -478,16 +494,20 @@ function buildActions() {
     const f = file.files?.[0];
     file.value = '';
     if (!f) return;
-    let text;
-    try {
-      text = f.size > 2_000_000 ? null : await f.text();
-    } catch {
-      text = null;
+    let r;
+    if (f.size > MAX_FILE_BYTES) {
+      // Not even read: a huge file would hold the page while it is decoded.
+      r = { errors: [`the file is ${f.size.toLocaleString('en-US')} bytes long; scenario files are at most ${MAX_FILE_BYTES.toLocaleString('en-US')} bytes`] };
+    } else {
+      try {
+        r = fromFile(cat, await f.text());
+      } catch (e) {
+        r = { errors: [`the file cannot be read (${String(e?.message ?? e).slice(0, 120)})`] };
+      }
     }
-    const r = text === null ? { errors: ['the file cannot be read, or is larger than 2 MB'] } : fromFile(cat, text);
     if (r.errors) {
-      adopt(cat.defaultState());
-      showMessage(`The file “${f.name.slice(0, 80)}” could not be used, so the default scenario is shown:`, r.errors, true);
+      // What the reader had set stays as it was: a bad file changes nothing.
+      showMessage(`The file “${f.name.slice(0, 80)}” could not be used; your settings are unchanged:`, r.errors, true);
       actionStatus(`Could not open ${f.name.slice(0, 80)}.`);
       return;
     }
@@ -496,6 +516,7 @@ function buildActions() {
     if (r.migrated) showMigrated(`The file “${f.name.slice(0, 80)}”`, r.migrated);
     actionStatus(`Opened ${f.name.slice(0, 80)}.`);
   });
+  $('stop-run').addEventListener('click', stopRun);
   $('message-close').addEventListener('click', () => {
     delete $('message').dataset.sticky;
     hideMessage();

@@ -400,6 +400,14 @@ function overlayKnown(base, overlay, prefix, errors) {
   }
 }
 
+/** A file's preset field as a message shows it: quoted text, or what else it is (an array, a number). */
+function presetShown(v) {
+  if (typeof v === 'string') return JSON.stringify(v.slice(0, 40));
+  if (v === null || v === undefined) return String(v);
+  if (Array.isArray(v)) return 'an array';
+  return typeof v === 'object' ? 'an object' : `the ${typeof v} ${String(v).slice(0, 40)}`;
+}
+
 /**
  * Read a state from a scenario file's text: {state, migrated} or {errors}. Accepts a bare
  * scenario too. A file of version 1, or a bare scenario of schema version 1 (model v1.3), is
@@ -429,8 +437,9 @@ export function fromFile(cat, text) {
     baseline = doc.baseline;
     reformBase = doc.reform_preset;
     body = doc.reform;
-    if (!cat.hasPreset(baseline)) errors.push(`baseline: ${JSON.stringify(String(baseline).slice(0, 40))} is not a preset; expected one of ${cat.names.join(', ')}`);
-    if (!cat.hasPreset(reformBase)) errors.push(`reform_preset: ${JSON.stringify(String(reformBase).slice(0, 40))} is not a preset; expected one of ${cat.names.join(', ')}`);
+    for (const [k, name] of [['baseline', baseline], ['reform_preset', reformBase]]) {
+      if (!cat.hasPreset(name)) errors.push(`${k}: ${presetShown(name)} is not a preset${typeof name === 'string' ? '' : ' name'}; expected one of ${cat.names.join(', ')}`);
+    }
   } else {
     // A bare scenario, e.g. from the CLI, is laid over the preset its label names (none without one).
     body = doc;

@@ -11,7 +11,8 @@
 //                                                             object comes with a request's first point)
 //               {type:'cancel'}
 // Messages out: {type:'ready'}
-//               {type:'progress', id, done, total}
+//               {type:'progress', id, done, total}         (after every slice: also a sign of life)
+//               {type:'crashed', message}                  (the model trapped; this worker closes)
 //               {type:'runs', id, runs: Float64Array}        (shards 1…: their runs, for shard 0)
 //               {type:'result', id, result, mergeMs}         (shard 0: the whole comparison)
 //               {type:'point', id, i, rows: Float64Array}    (a sweep's point: replicates × columns)
@@ -73,7 +74,8 @@ pointChannel.port1.onmessage = () => {
     const rows = pointSweep.sweep.runPoint(p.i);
     postMessage({ type: 'point', id: p.id, i: p.i, rows }, [rows.buffer]);
   } catch (err) {
-    postMessage({ type: 'error', id: p.id, message: String(err?.message ?? err) });
+    if (err instanceof WebAssembly.RuntimeError) crash(err);
+    else postMessage({ type: 'error', id: p.id, message: String(err?.message ?? err) });
   }
 };
 
@@ -86,6 +88,8 @@ let job = null; // {id, exp, part, parts, replicates, key, reused, pending, ownD
 const baselineCache = new Map(); // key → runs, oldest first
 const CACHE_SIZE = 6;
 const SLICE_MS = 12;
+// Quarters per call of the model: a slice ends within a few quarters even in the longest runs.
+const QUARTERS_PER_CALL = 4;
 
 const tickChannel = new MessageChannel();
 tickChannel.port1.onmessage = tick;
@@ -98,8 +102,22 @@ function drop() {
 }
 
 function fail(id, e) {
+  if (e instanceof WebAssembly.RuntimeError) {
+    crash(e);
+    return;
+  }
   drop();
   postMessage({ type: 'error', id, message: String(e?.message ?? e) });
+}
+
+/**
+ * The model trapped (a panic, or memory it could not get): its instance cannot be trusted any
+ * more, so this worker says so and closes; the pool replaces it and runs the request again.
+ */
+function crash(e) {
+  job = null;
+  postMessage({ type: 'crashed', message: String(e?.message ?? e) });
+  close();
 }
 
 /** Shard 0, once its own runs are done and every other shard's are in: the result. */
@@ -135,7 +153,7 @@ function tick() {
   const t = performance.now();
   let done = false;
   try {
-    do done = exp.step(1);
+    do done = exp.advance(QUARTERS_PER_CALL);
     while (!done && performance.now() - t < SLICE_MS);
   } catch (e) {
     fail(id, e);
@@ -184,7 +202,8 @@ self.onmessage = async (e) => {
       if (!Object.prototype.hasOwnProperty.call(API, m.fn)) throw new Error(`${m.fn} is not a function of the model`);
       postMessage({ type: 'api', id: m.id, value: API[m.fn](...(m.args ?? [])) });
     } catch (err) {
-      postMessage({ type: 'api', id: m.id, error: String(err?.message ?? err) });
+      if (err instanceof WebAssembly.RuntimeError) crash(err);
+      else postMessage({ type: 'api', id: m.id, error: String(err?.message ?? err) });
     }
     return;
   }
@@ -224,6 +243,10 @@ self.onmessage = async (e) => {
         baselineCache.set(key, kept);
       }
     } catch (err) {
+      if (err instanceof WebAssembly.RuntimeError) {
+        crash(err);
+        return;
+      }
       exp?.free();
       postMessage({ type: 'error', id: m.id, message: String(err?.message ?? err) });
       return;

@@ -506,6 +506,8 @@ export function defineFigure(app) {
             this.#drawnState = { state, custom };
             this.#hideMessage();
             this.#draw(true);
+            // A worker that crashed was replaced and its runs done again: say so, in passing.
+            if (res.restarted) e.status.textContent = `${res.restarted}; a new worker did the runs again.`;
           },
           (err) => {
             if (seq !== this.#seq) return;

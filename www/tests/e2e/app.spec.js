@@ -258,16 +258,19 @@ test('a scenario downloaded as JSON opens again; a broken file shows a message',
   await waitRedraw(page, before);
   expect(await summaryText(page)).toBe(summary);
 
-  // A broken file: a clear message, and the defaults.
+  // A broken file: a clear message, and the reader's settings stay as they were.
   const bad = info.outputPath('bad.json');
   await fs.writeFile(bad, JSON.stringify({ kind: 'regsim-app-scenario', version: 2, baseline: 'none', reform_preset: 'sb53', reform: { regime: { cover_cost: 'a lot', '<b>x</b>': 1 } } }));
   before = await drawn(page);
+  const state = await page.evaluate(() => window.__regsim.state);
   await page.locator('#open-file').setInputFiles(bad);
-  await expect(page.locator('#message')).toContainText('could not be used');
+  await expect(page.locator('#message')).toContainText('could not be used; your settings are unchanged');
   await expect(page.locator('#message')).toContainText('regime.<b>x</b>: not a scenario field');
   await expect(page.locator('#message b')).toHaveCount(0);
-  await waitRedraw(page, before);
-  await expect(page.locator('#reform')).toHaveValue('sb1047');
+  expect(await page.evaluate(() => window.__regsim.state)).toEqual(state);
+  expect(await drawn(page)).toBe(before);
+  expect(await summaryText(page)).toBe(summary);
+  await expect(page.locator('#reform option:checked')).toHaveText('Custom (based on EU AI Act GPAI rules)');
   await fs.writeFile(bad, '{ not json');
   await page.locator('#open-file').setInputFiles(bad);
   await expect(page.locator('#message')).toContainText('not valid JSON');

@@ -22,7 +22,8 @@ const TYPES = {
  * HTML served as they are. Resolves to {origin, close()}.
  */
 export function serve({ root = DIST, headers = () => ({}), pages = {} } = {}) {
-  const server = http.createServer((req, res) => {
+  // Headers up to 256 KB (Node's default is 16 KB), so that links of 100 KB reach the page.
+  const server = http.createServer({ maxHeaderSize: 256 * 1024 }, (req, res) => {
     let rel;
     try {
       rel = decodeURIComponent(new URL(req.url, 'http://x').pathname);
