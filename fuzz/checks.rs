@@ -13,6 +13,7 @@
 use regsim::ensemble;
 use regsim::metrics::{Metric, RunMetrics};
 use regsim::scenario::{apply_json_overlay, apply_set, parse_scenario_json, preset, validate, work, FieldError, Scenario};
+use regsim::analysis::experiment::{parse_spec, Experiment};
 use regsim::{report, shards};
 use serde_json::Value;
 
@@ -20,7 +21,7 @@ use serde_json::Value;
 pub type Check = fn(&[u8]);
 
 /// Every target: its name (as in fuzz/Cargo.toml and fuzz/seeds/NAME/) and its body.
-pub const TARGETS: &[(&str, Check)] = &[("scenario_json", scenario_json), ("set_override", set_override), ("shard_merge", shard_merge)];
+pub const TARGETS: &[(&str, Check)] = &[("scenario_json", scenario_json), ("set_override", set_override), ("shard_merge", shard_merge), ("experiment_file", experiment_file)];
 
 /// A valid scenario is run for at most this many quarters, and only if that asks for at most
 /// this much work (`scenario::work`, about 10 ms), so that one input stays quick.
@@ -92,6 +93,61 @@ pub fn shard_merge(data: &[u8]) {
             }
             let _ = report::comparison_json(&c).to_string();
             let _ = report::comparison_csv(&c);
+        }
+    }
+}
+
+/// An experiment file of `regsim sweep` (TOML and JSON both tried): refused with errors that name
+/// a field, or built into a design whose points lie in the unit cube (NaN: a factor a Morris or
+/// one-at-a-time point leaves at its base) and whose factor values exist; when its first point
+/// is small, that point runs (one replicate, at most `RUN_QUARTERS` quarters) to one row of the
+/// summaries' width.
+pub fn experiment_file(data: &[u8]) {
+    let Ok(text) = std::str::from_utf8(data) else { return };
+    for toml in [true, false] {
+        let spec = match parse_spec(text, toml) {
+            Ok(spec) => spec,
+            Err(e) => {
+                check_errors(&e.0);
+                continue;
+            }
+        };
+        let mut short = spec.clone();
+        let e = match Experiment::new(spec) {
+            Ok(e) => e,
+            Err(e) => {
+                check_errors(&e.0);
+                continue;
+            }
+        };
+        assert!(!e.is_empty(), "an experiment without points");
+        for (i, p) in e.points.iter().enumerate() {
+            assert!(p.iter().all(|&u| u.is_nan() || (0.0..=1.0).contains(&u)), "point {i} outside the unit cube: {p:?}");
+        }
+        let columns = e.summary_columns();
+        assert!(!columns.is_empty(), "an experiment without summaries");
+        let _ = e.factor_values(0);
+        short.replicates = 1;
+        short.quarters = Some(short.quarters.unwrap_or(RUN_QUARTERS).min(RUN_QUARTERS));
+        // A spec that was valid stays valid with fewer replicates and quarters, unless a summary
+        // reads a quarter the shorter run does not have: then it is named like any other error.
+        let small = match Experiment::new(short) {
+            Ok(small) => small,
+            Err(e) => {
+                check_errors(&e.0);
+                continue;
+            }
+        };
+        let Ok((b, r)) = small.scenarios_at(&small.points[0]) else { continue };
+        if r.iter().chain([&b]).map(|s| work::estimate(s).total).sum::<f64>() > RUN_WORK {
+            continue;
+        }
+        match small.run_point(0) {
+            Ok(rows) => {
+                assert_eq!(rows.len(), 1, "one replicate, one row");
+                assert_eq!(rows[0].len(), columns.len(), "a row's width differs from its columns'");
+            }
+            Err(e) => check_errors(&e.0),
         }
     }
 }

@@ -193,7 +193,16 @@ pub fn spec_from_value(v: Value) -> Result<ExperimentSpec, ScenarioError> {
     serde_path_to_error::deserialize::<_, ExperimentSpec>(&v).map_err(|e| {
         let path = e.path().to_string();
         let field = if path == "." { "experiment".to_string() } else { path };
+        // serde's own wording ("missing field `x`", "unknown field `x`, expected one of …") reads
+        // as what is allowed once turned around.
         let inner = e.inner().to_string();
+        let inner = if let Some(f) = inner.strip_prefix("missing field ") {
+            format!("an object with the field {f}, which is missing")
+        } else if let Some((_, known)) = inner.strip_prefix("unknown field ").and_then(|r| r.split_once(", expected ")) {
+            format!("a known field: {known}")
+        } else {
+            inner
+        };
         let found = v.pointer(&format!("/{}", field.replace('.', "/"))).map_or_else(|| "this value".to_string(), scenario::short_json);
         field_error(field, found, inner)
     })
