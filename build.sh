@@ -8,7 +8,8 @@
 #                binaryen, chromium and chromium-driver (apt), the front end's npm packages;
 #                for test and bench also the package tests' npm packages, Debian's Slurm and
 #                munge, and a Python environment (.venv) with SALib and EMA Workbench
-#   build        release wasm package for the web into www/pkg (wasm-opt'd), then the front end
+#   build        release wasm packages for the web into www/pkg (full) and www/pkg-core (what a
+#                figure loads), wasm-opt'd; then the front end
 #                (www/dist) when www/package.json exists
 #   serve [PORT] build, then serve the app on http://127.0.0.1:PORT/ (default 8080, or $PORT)
 #   pack         build, then the npm package regsim as target/npm/regsim-VERSION.tgz (npm pack;
@@ -114,9 +115,13 @@ setup_package_tests() {
 }
 
 build() {
-  log "building the wasm package (release) into www/pkg"
+  log "building the wasm packages (release): the full build into www/pkg, the core into www/pkg-core"
   wasm-pack --quiet build --release --target web --out-dir www/pkg
   node tools/wasm-opt.mjs www/pkg "${WASM_OPT_FLAGS[@]}"
+  # The core (no `full-api` feature: no sweeps, drivers or model v1.3 mapping) is what a figure
+  # loads; workers fetch the full build only when asked for what only it has.
+  wasm-pack --quiet build --release --target web --out-dir www/pkg-core -- --no-default-features
+  node tools/wasm-opt.mjs www/pkg-core "${WASM_OPT_FLAGS[@]}"
   if [ -f www/package.json ]; then
     log "building the front end into www/dist"
     (cd www && npm run --silent build)

@@ -691,6 +691,29 @@ impl Experiment {
         self.done()
     }
 
+    /// Run quarters for about `ms` milliseconds of the global scope's `performance` clock (a
+    /// page's or a worker's; at least a few quarters, and a few when there is no clock); returns
+    /// true when every run is done. A worker's slice between messages: timed here, not by calls
+    /// from JavaScript a few quarters at a time. The results are those of `step`.
+    #[wasm_bindgen(js_name = advanceFor)]
+    pub fn advance_for(&mut self, ms: f64) -> bool {
+        // Quarters between readings of the clock: a quarter of a default run is tens of µs.
+        const QUARTERS_PER_READING: u32 = 4;
+        let clock = performance_clock();
+        let start = clock.as_ref().map(web_sys::Performance::now);
+        loop {
+            self.run_quarters(QUARTERS_PER_READING, false);
+            if self.done() {
+                return true;
+            }
+            match (&clock, start) {
+                // `!(… >= ms)`: a NaN budget is spent at once.
+                (Some(c), Some(t0)) if !(c.now() - t0 >= ms) => continue,
+                _ => return false,
+            }
+        }
+    }
+
     /// Run up to `budget` quarters; with `one_run`, stop when a run finishes.
     fn run_quarters(&mut self, mut budget: u32, one_run: bool) {
         while budget > 0 && !self.done() {
@@ -896,4 +919,11 @@ pub fn drivers_experiment(baseline: JsValue, reform: JsValue, drivers: JsValue) 
         .ok_or_else(|| js_error(FieldError { field: "drivers".into(), value: describe(&drivers), allowed: "{kind: \"tornado\" or \"morris\", metric, from, to, count?, replicates?, trajectories?}".into() }))?;
     let spec = crate::analysis::drivers::experiment(&serde_json::to_value(&b).map_err(js_error)?, &serde_json::to_value(&r).map_err(js_error)?, &d);
     to_js(&spec)
+}
+
+/// The global scope's `performance` (a window's, a worker's, Node.js's), if it has one.
+fn performance_clock() -> Option<web_sys::Performance> {
+    let p = Reflect::get(&js_sys::global(), &JsValue::from_str("performance")).ok()?;
+    // Not `dyn_into`: Node.js's clock is not an instance of a global `Performance` everywhere.
+    (p.is_object() && Reflect::has(&p, &JsValue::from_str("now")).unwrap_or(false)).then(|| p.unchecked_into())
 }

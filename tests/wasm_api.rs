@@ -162,6 +162,34 @@ fn an_experiment_steps_to_the_same_result_as_a_comparison() {
 }
 
 #[wasm_bindgen_test]
+fn advancing_for_a_time_budget_gives_the_runs_of_stepping() {
+    // The worker's slices are timed by `advanceFor` with the global scope's clock: whatever the
+    // budget (none at all, a NaN, a long one), the runs are those of `step`, bit for bit.
+    let (b, r) = (preset_with_quarters("none", 9.0), preset_with_quarters("sb1047", 9.0));
+    let whole = {
+        let mut exp = Experiment::new(b.clone(), r.clone(), JsValue::from(3.0)).unwrap_or_else(|e| panic!("{}", message(e)));
+        while !exp.step(1) {}
+        exp.export_runs().to_vec()
+    };
+    for ms in [0.0, f64::NAN, -1.0, 1.0, 1e9] {
+        let mut exp = Experiment::new(b.clone(), r.clone(), JsValue::from(3.0)).unwrap_or_else(|e| panic!("{}", message(e)));
+        let mut calls = 1;
+        while !exp.advance_for(ms) {
+            calls += 1;
+        }
+        if ms <= 0.0 || ms.is_nan() {
+            // A spent budget still runs a few quarters a call: 3 replicates × 2 arms × 9 quarters.
+            assert!(calls >= 12, "{ms} ms: {calls} calls");
+        }
+        if ms == 1e9 {
+            assert_eq!(calls, 1, "a long budget runs everything in one call");
+        }
+        let runs = exp.export_runs().to_vec();
+        assert_eq!(runs.iter().map(|v| v.to_bits()).collect::<Vec<_>>(), whole.iter().map(|v| v.to_bits()).collect::<Vec<_>>(), "{ms} ms");
+    }
+}
+
+#[wasm_bindgen_test]
 fn advancing_a_few_quarters_at_a_time_gives_the_runs_of_whole_replicates() {
     // A worker advances a few quarters per slice so that it can answer messages during a long
     // run; the runs must be those of whole replicates, bit for bit.

@@ -1,17 +1,18 @@
 // The npm package's JavaScript API in Node.js: the browser's (dist/regsim.js, see
 // www/src/api/model.js), with workers started as worker threads that run the same worker
 // script (dist/assets/worker-….js) through node/worker.js, and the model read from the file
-// beside it and compiled once.
+// beside it and compiled once: the full build (size does not matter here, and it reads model
+// v1.3's scenarios as the browser's API does).
 import { Worker } from 'node:worker_threads';
 import { readFile } from 'node:fs/promises';
 import os from 'node:os';
-import { __platformApi, __wasmUrl, __workerUrl } from '../dist/regsim.js';
+import { __fullWasmUrl, __platformApi, __workerUrl } from '../dist/regsim.js';
 
 let compiled = null;
 
 const node = {
-  module: () => (compiled ??= readFile(new URL(__wasmUrl)).then((bytes) => WebAssembly.compile(bytes))),
-  poolOptions: { createWorker },
+  module: () => (compiled ??= readFile(new URL(__fullWasmUrl)).then((bytes) => WebAssembly.compile(bytes))),
+  poolOptions: { createWorker, full: true },
   defaultWorkers: () => Math.max(1, Math.min(4, os.availableParallelism?.() ?? os.cpus().length)),
 };
 

@@ -192,7 +192,27 @@ fn field_error(field: impl Into<String>, value: impl Into<String>, allowed: impl
 pub fn spec_from_value(v: Value) -> Result<ExperimentSpec, ScenarioError> {
     serde_path_to_error::deserialize::<_, ExperimentSpec>(&v).map_err(|e| {
         let path = e.path().to_string();
-        let field = if path == "." { "experiment".to_string() } else { path };
+        // An empty key is shown as `""` (found by fuzzing: it was named by an empty field).
+        let field = if path == "." {
+            "experiment".to_string()
+        } else if path.is_empty() || path.ends_with('.') || path.contains("..") {
+            let mut out = String::new();
+            for seg in e.path().iter() {
+                match seg {
+                    serde_path_to_error::Segment::Seq { index } => out.push_str(&format!("[{index}]")),
+                    other => {
+                        let k = other.to_string();
+                        if !out.is_empty() {
+                            out.push('.');
+                        }
+                        out.push_str(if k.is_empty() { "\"\"" } else { &k });
+                    }
+                }
+            }
+            out
+        } else {
+            path
+        };
         // serde's own wording ("missing field `x`", "unknown field `x`, expected one of …") reads
         // as what is allowed once turned around.
         let inner = e.inner().to_string();

@@ -53,7 +53,7 @@ export class DriversPanel {
     const metric = $('drivers-metric');
     for (const name of driversMetricNames(this.cat)) metric.append(el('option', { value: name }, chartFor(this.cat, name)?.title ?? name));
     const count = $('drivers-count');
-    const n = this.cat.uncertain.length;
+    const n = this.cat.uncertainCount;
     for (const c of [...new Set([5, 10, 20, n])].filter((c) => c <= n).sort((a, b) => a - b)) count.append(el('option', { value: c }, c === n ? `${c} (all)` : String(c)));
     for (const r of [2, 4, 8, 16, 32, 64]) $('drivers-reps').append(el('option', { value: r }, String(r)));
     for (const t of [4, 10, 20, 40]) $('drivers-traj').append(el('option', { value: t }, String(t)));

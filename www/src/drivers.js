@@ -31,7 +31,7 @@ export function windowOf(d, scenario) {
 
 /** A fresh drivers state (years null: the last simulated year, whatever the horizon). */
 export function defaultDrivers(cat) {
-  return { kind: DRIVERS_DEFAULTS.kind, metric: DRIVERS_DEFAULTS.metric, from: null, to: null, measure: DRIVERS_DEFAULTS.measure, count: Math.min(DRIVERS_DEFAULTS.count, cat.uncertain.length), replicates: DRIVERS_DEFAULTS.replicates, trajectories: DRIVERS_DEFAULTS.trajectories };
+  return { kind: DRIVERS_DEFAULTS.kind, metric: DRIVERS_DEFAULTS.metric, from: null, to: null, measure: DRIVERS_DEFAULTS.measure, count: Math.min(DRIVERS_DEFAULTS.count, cat.uncertainCount), replicates: DRIVERS_DEFAULTS.replicates, trajectories: DRIVERS_DEFAULTS.trajectories };
 }
 
 /** "2034" or "2030-2034". */
@@ -102,7 +102,7 @@ export function readDrivers(cat, get, names, scenario) {
     else errors.push(`${names.measure}: ${show(measure)} is not allowed; expected ${MEASURES.join(', ')}`);
   }
   const count = get(names.count);
-  if (count !== null) d.count = attempt(() => whole(names.count, count, [1, cat.uncertain.length])) ?? d.count;
+  if (count !== null) d.count = attempt(() => whole(names.count, count, [1, cat.uncertainCount])) ?? d.count;
   const reps = get(names.replicates);
   if (reps !== null) d.replicates = attempt(() => whole(names.replicates, reps, LIMITS.replicates)) ?? d.replicates;
   const traj = get(names.trajectories);

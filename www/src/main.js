@@ -38,7 +38,7 @@ const modulePromise = (async () => {
 let cat; // Catalog
 // The workers start loading at once, in parallel with the page's own start-up.
 // (Tests set __regsimWorkers and __regsimStallMs, how long a busy worker may be silent.)
-const pool = new RunPool(modulePromise, window.__regsimWorkers ?? Math.max(1, Math.min(4, navigator.hardwareConcurrency || 2)), { stallMs: window.__regsimStallMs });
+const pool = new RunPool(modulePromise, window.__regsimWorkers ?? Math.max(1, Math.min(4, navigator.hardwareConcurrency || 2)), { stallMs: window.__regsimStallMs, full: true });
 let state; // {baseline, reformBase, reform}
 let mode = 'levels';
 let result = null;

@@ -28,7 +28,9 @@ export class RunPool {
    * @param {{workerUrl?: URL|string, createWorker?: (name: string) => Worker, stallMs?: number}} [options]
    *   where the worker script is (by default next to this module, as built), or a function that
    *   makes a worker-like object (postMessage, onmessage, onerror, terminate: Node.js's worker
-   *   threads); how long a busy worker may be silent
+   *   threads); how long a busy worker may be silent; `full`: whether `module` is the model's full
+   *   build (sweeps, "What drives this?", model v1.3's scenarios), or else `fullModule`, where the
+   *   full build is, which a worker then loads only when first asked for one of those
    */
   constructor(module, size, options = {}) {
     this.size = size;
@@ -80,7 +82,7 @@ export class RunPool {
     };
     w.onmessageerror = () => mine() && this.#crashed(i, 'a message from it could not be read');
     Promise.resolve(this.module).then(
-      (m) => mine() && w.postMessage({ type: 'init', module: m instanceof URL ? m.href : m }),
+      (m) => mine() && w.postMessage({ type: 'init', module: href(m), full: !!this.options.full, fullModule: href(this.options.fullModule) }),
       (e) => this.#fail(`the model could not be loaded: ${e?.message ?? e}`, true),
     );
   }
@@ -363,6 +365,9 @@ export class RunPool {
     for (const s of this.slots) s.w.terminate();
   }
 }
+
+/** A model's source as a message carries it: a URL as its text, a compiled module as it is. */
+const href = (m) => (m instanceof URL ? m.href : m);
 
 /**
  * A module worker from a URL. A worker's script must have the page's origin; from another origin

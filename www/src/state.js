@@ -39,17 +39,19 @@ export const presetPhrase = (name) => PRESET_TITLES[name]?.[1] ?? name;
 /** What a page needs of the model to build and check scenarios (as the worker's `catalog`). */
 export function catalogData(api) {
   const names = Array.from(api.presetNames());
+  const specs = api.paramSpecs();
   return {
     names,
     presets: Object.fromEntries(names.map((n) => [n, api.preset(n)])),
     descriptions: Object.fromEntries(names.map((n) => [n, api.presetDescription(n)])),
-    specs: api.paramSpecs(),
+    specs,
     metrics: Array.from(api.metrics()),
     maxReplicates: api.maxReplicates(),
     defaults: api.defaultScenario(),
     version: api.version(),
-    // The most uncertain parameters, for "What drives this?": [{path, low, high, spread}].
-    uncertain: api.uncertainParameters(),
+    // How many parameters have an uncertain range, the most "What drives this?" can vary (which
+    // they are, most uncertain first, the full build's driversExperiment decides).
+    uncertainCount: specs.filter((p) => p.prior).length,
     schemaVersion: api.schemaVersion(),
   };
 }
@@ -83,7 +85,7 @@ export class Catalog {
     this.maxReplicates = data.maxReplicates;
     this.defaults = data.defaults;
     this.version = data.version;
-    this.uncertain = data.uncertain;
+    this.uncertainCount = data.uncertainCount;
     this.schemaVersion = data.schemaVersion;
   }
 

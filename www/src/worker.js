@@ -3,7 +3,15 @@
 // Shard 0 also merges: it imports the other shards' runs and computes the result, so that the
 // page's thread never does more than draw.
 //
-// Messages in:  {type:'init', module}                        (a WebAssembly.Module, or the .wasm's URL)
+// Two builds of the model: the core (runs, validation, the catalog: what a figure needs) and the
+// full build (also sweeps, "What drives this?" and the mapping of model v1.3's scenarios). A
+// worker started with the core loads the full build only when it is first asked for one of
+// those, so that a figure without them never downloads it (docs/embedding.md).
+//
+// Messages in:  {type:'init', module, full, fullModule}    (module: a WebAssembly.Module, or the
+//                                                             .wasm's URL; full: whether it is the
+//                                                             full build; fullModule: the full
+//                                                             build's, for a core worker)
 //               {type:'run', id, baseline, reform, replicates, part, parts}
 //               {type:'api', id, fn, args}                   (a call of the model's API, see API)
 //               {type:'import', id, runs: Float64Array}      (shard 0 only: another shard's runs)
@@ -19,36 +27,65 @@
 //               {type:'error', id, message}
 //               {type:'api', id, value} or {type:'api', id, error}
 
-import init, * as wasm from '../pkg/regsim.js';
 import { catalogData } from './state.js';
 
-const { Experiment, Sweep } = wasm;
+let wasm = null; // the model this worker runs: the core build's exports, or the full build's
+let fullSource = null; // where the full build is, for a worker running the core
+let full = null; // the full build's exports, once asked for: a promise
+
+/** The full build, loaded (and initialised) the first time it is needed. */
+function fullModel() {
+  full ??= import('../pkg/regsim.js').then(async (f) => {
+    await f.default({ module_or_path: fullSource });
+    return f;
+  });
+  return full;
+}
+
+/** Start the model this worker was given; the full build too when that is the one. */
+async function start(m) {
+  if (m.full) {
+    wasm = await import('../pkg/regsim.js');
+    await wasm.default({ module_or_path: m.module });
+    full = Promise.resolve(wasm);
+  } else {
+    wasm = await import('../pkg-core/regsim.js');
+    await wasm.default({ module_or_path: m.module });
+    fullSource = m.fullModule ?? null;
+  }
+}
+
+/** A scenario of model v1.3 (schema version 1), mapped onto this model by the full build. */
+async function current(s) {
+  if (s === null || typeof s !== 'object' || s.schema_version !== 1) return s;
+  return (await fullModel()).upgradeScenario(s);
+}
 
 /** The model's functions a page may call here (embedded figures keep no model of their own). */
 const API = {
   /** Everything a page needs to build and check scenarios, in one message. */
   catalog: () => catalogData(wasm),
-  validateScenario: (s) => wasm.validateScenario(s),
-  upgradeScenario: (s) => wasm.upgradeScenario(s),
+  validateScenario: async (s) => wasm.validateScenario(await current(s)),
+  upgradeScenario: async (s) => (await fullModel()).upgradeScenario(s),
   /** The experiment of a "What drives this?" view (see drivers.js). */
-  driversExperiment: (baseline, reform, drivers) => wasm.driversExperiment(baseline, reform, drivers),
+  driversExperiment: async (baseline, reform, drivers) => (await fullModel()).driversExperiment(baseline, reform, drivers),
   /** What a sweep's points and rows are: {points, replicates, columns, factors}. */
-  sweepInfo: (experiment) => {
-    const s = sweepOf(experiment);
+  sweepInfo: async (experiment) => {
+    const s = sweepOf(await fullModel(), experiment);
     return { points: s.points, replicates: s.replicates, columns: Array.from(s.columns()), factors: Array.from(s.factors()) };
   },
   /** Sensitivity indices of a sweep from one number per point (Float64Array). */
-  sweepIndices: (experiment, y, options) => sweepOf(experiment).indices(y, options ?? {}),
+  sweepIndices: async (experiment, y, options) => sweepOf(await fullModel(), experiment).indices(y, options ?? {}),
 };
 
 // Sweeps built, by their experiment's text: one for the points this worker runs, one for the API
 // calls (indices, often of another experiment: a Morris design's first trajectories).
 const pointSweep = { key: null, sweep: null, id: null };
 const apiSweep = { key: null, sweep: null };
-function sweepOf(experiment, cache = apiSweep) {
+function sweepOf(f, experiment, cache = apiSweep) {
   const key = JSON.stringify(experiment);
   if (cache.key !== key) {
-    const sweep = new Sweep(experiment); // throws, naming the field, before the old one goes
+    const sweep = new f.Sweep(experiment); // throws, naming the field, before the old one goes
     cache.sweep?.free();
     cache.key = key;
     cache.sweep = sweep;
@@ -58,7 +95,7 @@ function sweepOf(experiment, cache = apiSweep) {
 
 // A sweep's point waits one turn of the event loop before it runs, so that a 'cancel' sent
 // right after it is seen first and the point is not run for nothing.
-let pendingPoint = null; // {id, i, experiment}
+let pendingPoint = null; // {id, i, experiment, f}
 const pointChannel = new MessageChannel();
 pointChannel.port1.onmessage = () => {
   const p = pendingPoint;
@@ -66,7 +103,7 @@ pointChannel.port1.onmessage = () => {
   if (!p) return;
   try {
     if (p.experiment !== undefined) {
-      sweepOf(p.experiment, pointSweep);
+      sweepOf(p.f, p.experiment, pointSweep);
       pointSweep.id = p.id;
     } else if (pointSweep.id !== p.id) {
       throw new Error('a sweep point came without its experiment');
@@ -81,6 +118,7 @@ pointChannel.port1.onmessage = () => {
 
 let markReady;
 const ready = new Promise((r) => (markReady = r));
+let runSeq = 0; // 'run' messages so far: a newer one makes an older one still starting stale
 let job = null; // {id, exp, part, parts, replicates, key, reused, pending, ownDone}
 // The baseline's runs of the last few experiments, by what they depend on: a reform slider then
 // runs the reform alone (the same bits as running the baseline again). A few, not one, because
@@ -88,8 +126,6 @@ let job = null; // {id, exp, part, parts, replicates, key, reused, pending, ownD
 const baselineCache = new Map(); // key → runs, oldest first
 const CACHE_SIZE = 6;
 const SLICE_MS = 12;
-// Quarters per call of the model: a slice ends within a few quarters even in the longest runs.
-const QUARTERS_PER_CALL = 4;
 
 const tickChannel = new MessageChannel();
 tickChannel.port1.onmessage = tick;
@@ -150,11 +186,10 @@ function buffersOf(result) {
 function tick() {
   if (!job || job.ownDone) return;
   const { exp, id } = job;
-  const t = performance.now();
   let done = false;
   try {
-    do done = exp.advance(QUARTERS_PER_CALL);
-    while (!done && performance.now() - t < SLICE_MS);
+    // The model times its own slice (performance.now(), read through web-sys).
+    done = exp.advanceFor(SLICE_MS);
   } catch (e) {
     fail(id, e);
     return;
@@ -188,7 +223,7 @@ self.onmessage = async (e) => {
   const m = e.data;
   if (m.type === 'init') {
     try {
-      await init({ module_or_path: m.module });
+      await start(m);
       markReady();
       postMessage({ type: 'ready' });
     } catch (err) {
@@ -200,7 +235,7 @@ self.onmessage = async (e) => {
     await ready;
     try {
       if (!Object.prototype.hasOwnProperty.call(API, m.fn)) throw new Error(`${m.fn} is not a function of the model`);
-      postMessage({ type: 'api', id: m.id, value: API[m.fn](...(m.args ?? [])) });
+      postMessage({ type: 'api', id: m.id, value: await API[m.fn](...(m.args ?? [])) });
     } catch (err) {
       if (err instanceof WebAssembly.RuntimeError) crash(err);
       else postMessage({ type: 'api', id: m.id, error: String(err?.message ?? err) });
@@ -208,14 +243,23 @@ self.onmessage = async (e) => {
     return;
   }
   if (m.type === 'cancel') {
+    runSeq += 1;
     drop();
     pendingPoint = null;
     return;
   }
   if (m.type === 'point') {
+    runSeq += 1;
     drop(); // the pool runs one request at a time: a comparison still here is stale
     await ready;
-    pendingPoint = { id: m.id, i: m.i, experiment: m.experiment };
+    let f;
+    try {
+      f = await fullModel();
+    } catch (err) {
+      postMessage({ type: 'error', id: m.id, message: `the model's analysis part could not be loaded: ${err?.message ?? err}` });
+      return;
+    }
+    pendingPoint = { id: m.id, i: m.i, experiment: m.experiment, f };
     pointChannel.port2.postMessage(0);
     return;
   }
@@ -226,14 +270,17 @@ self.onmessage = async (e) => {
     return;
   }
   if (m.type === 'run') {
+    const mine = ++runSeq;
     drop();
     await ready;
-    drop(); // a newer request may have arrived while waiting
+    if (mine !== runSeq) return; // a newer request, or a cancel, arrived while waiting
     let exp;
     const key = JSON.stringify([m.baseline, m.replicates, m.part, m.parts]);
     let reused = false;
     try {
-      exp = new Experiment(m.baseline, m.reform, m.replicates);
+      const [baseline, reform] = [await current(m.baseline), await current(m.reform)];
+      if (mine !== runSeq) return; // a newer request came while a v1.3 scenario was being mapped
+      exp = new wasm.Experiment(baseline, reform, m.replicates);
       exp.shard(m.part, m.parts);
       const kept = m.reform ? baselineCache.get(key) : undefined;
       if (kept) {

@@ -2,7 +2,7 @@
 // itself (so the page's thread never touches WebAssembly), and the model's catalog (presets,
 // parameters, metrics), asked of that worker once.
 
-import { WASM_URL, WORKER_URL } from '../model-files.js';
+import { FULL_WASM_URL, WASM_URL, WORKER_URL } from '../model-files.js';
 import { RunPool } from '../pool.js';
 import { Catalog } from '../state.js';
 
@@ -14,7 +14,7 @@ let runtime = null;
  */
 export function getRuntime(app) {
   if (!runtime) {
-    const pool = new RunPool(Promise.resolve(new URL(WASM_URL)), 1, { workerUrl: WORKER_URL });
+    const pool = new RunPool(Promise.resolve(new URL(WASM_URL)), 1, { workerUrl: WORKER_URL, fullModule: new URL(FULL_WASM_URL) });
     const catalog = pool.api('catalog').then((data) => new Catalog(null, data));
     catalog.catch(() => {}); // each figure reports it
     runtime = { pool, catalog, app };
