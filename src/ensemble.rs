@@ -142,11 +142,13 @@ pub fn check(s: &Scenario, replicates: u32) -> Result<(), ScenarioError> {
 /// runs accepted set `index` mod n of the calibration ([`crate::calibration::with_set`]).
 pub fn run_replicate(s: &Scenario, index: u32) -> RunMetrics {
     let seed = replicate_seed(s.simulation.seed, index as u64);
+    // The figures' core wasm build leaves the calibration's sets out (it refuses such scenarios
+    // when it reads them, see wasm.rs); every other build runs them.
+    #[cfg(any(feature = "full-api", not(target_arch = "wasm32")))]
     if s.simulation.uncertainty {
-        Simulation::new(&crate::calibration::with_set(s, index), seed).run()
-    } else {
-        Simulation::new(s, seed).run()
+        return Simulation::new(&crate::calibration::with_set(s, index), seed).run();
     }
+    Simulation::new(s, seed).run()
 }
 
 /// Run `replicates` replicates of a scenario on this thread.

@@ -216,6 +216,12 @@ fn checked(value: &JsValue, what: &str) -> Result<Scenario, Vec<FieldError>> {
                 errors.push(e);
             }
         }
+        // The core build (what a figure loads) has no calibrated sets to draw from; the pages'
+        // workers send such scenarios to the full build (www/src/worker.js).
+        #[cfg(not(feature = "full-api"))]
+        if s.simulation.uncertainty {
+            errors.push(FieldError { field: "simulation.uncertainty".into(), value: "true".into(), allowed: "false in the model's core build; the full build (www/pkg) runs parameter uncertainty".into() });
+        }
     }
     match s {
         Some(s) if errors.is_empty() => Ok(s),

@@ -620,6 +620,19 @@ impl Scenario {
         ]
     }
 
+    /// The archetype of this name, to change it.
+    pub fn archetype_mut(&mut self, name: &str) -> Option<&mut Archetype> {
+        let f = &mut self.firms;
+        Some(match name {
+            "frontier_lab" => &mut f.frontier_lab,
+            "big_tech" => &mut f.big_tech,
+            "challenger" => &mut f.challenger,
+            "startup" => &mut f.startup,
+            "foreign_open_lab" => &mut f.foreign_open_lab,
+            _ => return None,
+        })
+    }
+
     /// Quarter labels, e.g. "2025Q1", for the scenario's horizon.
     pub fn quarter_labels(&self) -> Vec<String> {
         (0..self.simulation.quarters)

@@ -82,12 +82,34 @@ pub fn heaviest_fields(s: &Scenario, defaults: &Scenario) -> Vec<(&'static str, 
         let (Some(x), Some(d)) = (value_of(&values, path), value_of(&default_values, path)) else { continue };
         // A longer shortest cadence means fewer decisions; every other lever, a smaller value.
         let lighter = if path == "decision.cadence_min" { x.max(d).min(s.decision.cadence_max as f64) } else { x.min(d) };
-        if let Ok(t) = super::apply_set(s, &format!("{path}={lighter}")) {
+        if let Some(t) = with_lever(s, path, lighter) {
             out.push((path, estimate(&t).total));
         }
     }
     out.sort_by(|a, b| a.1.total_cmp(&b.1));
     out
+}
+
+/// `s` with one of the levers of [`heaviest_fields`] set to `x` (a whole number for a count).
+/// Set directly, not through `apply_set`: that would bring the whole JSON reader of scenarios
+/// into the figures' model, which validates every scenario (about 40 KB gzipped of wasm).
+fn with_lever(s: &Scenario, path: &str, x: f64) -> Option<Scenario> {
+    let mut t = s.clone();
+    let whole = x.round() as u32;
+    match path {
+        "simulation.quarters" => t.simulation.quarters = whole,
+        "entry.rate" => t.entry.rate = x,
+        "decision.levels" => t.decision.levels = whole,
+        "decision.horizon" => t.decision.horizon = whole,
+        "decision.cadence_min" => t.decision.cadence_min = whole,
+        "derivatives.entry_rate" => t.derivatives.entry_rate = x,
+        "derivatives.initial" => t.derivatives.initial = whole,
+        _ => {
+            let name = path.strip_prefix("firms.")?.strip_suffix(".count")?;
+            t.archetype_mut(name)?.count = whole;
+        }
+    }
+    Some(t)
 }
 
 /// A number of work units as a message shows it: "8.1 billion".

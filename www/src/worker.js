@@ -4,7 +4,8 @@
 // page's thread never does more than draw.
 //
 // Two builds of the model: the core (runs, validation, the catalog: what a figure needs) and the
-// full build (also sweeps, "What drives this?" and the mapping of model v1.3's scenarios). A
+// full build (also sweeps, "What drives this?", parameter uncertainty and the mapping of model
+// v1.3's scenarios), bit for bit the same where both run. A
 // worker started with the core loads the full build only when it is first asked for one of
 // those, so that a figure without them never downloads it (docs/embedding.md).
 //
@@ -55,17 +56,27 @@ async function start(m) {
   }
 }
 
-/** A scenario of model v1.3 (schema version 1), mapped onto this model by the full build. */
-async function current(s) {
-  if (s === null || typeof s !== 'object' || s.schema_version !== 1) return s;
-  return (await fullModel()).upgradeScenario(s);
+/** Whether a scenario needs the full build: one of model v1.3, or one with parameter uncertainty. */
+const needsFull = (s) => s !== null && typeof s === 'object' && (s.schema_version === 1 || s.simulation?.uncertainty === true);
+
+/**
+ * The build to run or check these scenarios with, and the scenarios as it reads them (one of
+ * model v1.3 mapped onto this model by the full build): {model, scenarios}.
+ */
+async function modelFor(...scenarios) {
+  if (!scenarios.some(needsFull)) return { model: wasm, scenarios };
+  const f = await fullModel();
+  return { model: f, scenarios: scenarios.map((s) => (s !== null && typeof s === 'object' && s.schema_version === 1 ? f.upgradeScenario(s) : s)) };
 }
 
 /** The model's functions a page may call here (embedded figures keep no model of their own). */
 const API = {
   /** Everything a page needs to build and check scenarios, in one message. */
   catalog: () => catalogData(wasm),
-  validateScenario: async (s) => wasm.validateScenario(await current(s)),
+  validateScenario: async (s) => {
+    const { model, scenarios } = await modelFor(s);
+    return model.validateScenario(scenarios[0]);
+  },
   upgradeScenario: async (s) => (await fullModel()).upgradeScenario(s),
   /** The experiment of a "What drives this?" view (see drivers.js). */
   driversExperiment: async (baseline, reform, drivers) => (await fullModel()).driversExperiment(baseline, reform, drivers),
@@ -278,9 +289,9 @@ self.onmessage = async (e) => {
     const key = JSON.stringify([m.baseline, m.replicates, m.part, m.parts]);
     let reused = false;
     try {
-      const [baseline, reform] = [await current(m.baseline), await current(m.reform)];
-      if (mine !== runSeq) return; // a newer request came while a v1.3 scenario was being mapped
-      exp = new wasm.Experiment(baseline, reform, m.replicates);
+      const { model, scenarios: [baseline, reform] } = await modelFor(m.baseline, m.reform);
+      if (mine !== runSeq) return; // a newer request came while the full build was loading
+      exp = new model.Experiment(baseline, reform, m.replicates);
       exp.shard(m.part, m.parts);
       const kept = m.reform ? baselineCache.get(key) : undefined;
       if (kept) {
