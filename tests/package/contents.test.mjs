@@ -18,7 +18,7 @@ const MEANT = [
   /^dist\/(index|embed)\.html$/, // the app and the iframe page
   /^dist\/(regsim-figure|regsim-frame|regsim)\.js$/, // the scripts linked by name
   /^dist\/assets\/[\w-]+-[\w-]{8}\.(js|css)$/, // hashed chunks, styles and the worker
-  /^dist\/assets\/regsim_bg-[\w-]{8}\.wasm$/, // the model
+  /^dist\/assets\/regsim_bg-[\w-]{8}\.wasm$/, // the model (its core and its full build)
   /^node\/(index|worker)\.js$/, // the Node.js entry
   /^types\/(index|figure)\.d\.ts$/,
 ];
@@ -34,7 +34,7 @@ test('npm pack --dry-run lists only the files meant for the package, and the tar
     assert.deepEqual(files.filter((f) => bad.test(f)), [], `nothing matches ${bad}`);
   }
   for (const f of REQUIRED) assert.ok(files.includes(f), `${f} is in the package`);
-  assert.equal(files.filter((f) => f.endsWith('.wasm')).length, 1, 'one model');
+  assert.equal(files.filter((f) => f.endsWith('.wasm')).length, 2, "the model's two builds: the core a figure loads, and the full build");
   assert.equal(info.version, VERSION);
 
   const inTarball = execFileSync('tar', ['-tzf', tarball()], { encoding: 'utf8' })
