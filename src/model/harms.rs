@@ -247,7 +247,7 @@ impl Simulation {
             Responsible::Developer(i) => {
                 let d = &mut self.devs[i];
                 let p = regulation::penalty(&self.s.regime, cost, d.yearly_revenue(), d.violations);
-                d.violations += 1;
+                d.violations = d.violations.saturating_add(1); // the strata may have saturated it
                 p
             }
             Responsible::Derivative(_) => regulation::penalty(&self.s.regime, cost, 0.0, 0),
