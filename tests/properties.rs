@@ -30,7 +30,7 @@
 mod random_scenario;
 
 use proptest::prelude::*;
-use proptest::test_runner::FileFailurePersistence;
+use proptest::test_runner::{FileFailurePersistence, RngSeed};
 use random_scenario::{scenario_from_draws, Drawn, Limits};
 use regsim::ensemble::{compare, run_parallel};
 use regsim::metrics::{Metric, RunMetrics};
@@ -54,9 +54,21 @@ fn limits() -> Limits {
     Limits { max_quarters: env_number("REGSIM_PROPTEST_QUARTERS", 12.0) as u32, max_work: env_number("REGSIM_PROPTEST_MAX_WORK", 2e8) }
 }
 
+/// The cases' seed: fixed by default, so that `./build.sh test` tries the same cases on every
+/// machine and a failure there is never luck; `REGSIM_PROPTEST_SEED=random` (the long run) or a
+/// number draws others.
+fn rng_seed() -> RngSeed {
+    match std::env::var("REGSIM_PROPTEST_SEED").ok().as_deref() {
+        Some("random") => RngSeed::Random,
+        Some(n) => n.parse().map(RngSeed::Fixed).unwrap_or_else(|_| panic!("REGSIM_PROPTEST_SEED: {n:?} is not a whole number or \"random\"")),
+        None => RngSeed::Fixed(1_047),
+    }
+}
+
 fn config() -> ProptestConfig {
     ProptestConfig {
         cases: cases(),
+        rng_seed: rng_seed(),
         failure_persistence: Some(Box::new(FileFailurePersistence::WithSource("proptest-regressions"))),
         max_global_rejects: 10 * cases().max(256),
         ..ProptestConfig::default()

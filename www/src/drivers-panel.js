@@ -191,7 +191,8 @@ export class DriversPanel {
     if (seq !== this.runSeq) return;
     const ms = performance.now() - this.t0;
     const runs = table.points * table.replicates * 2;
-    this.#setStatus('done', `${table.points} points, ${runs.toLocaleString('en-US')} runs (${table.replicates} paired runs per point); computed in ${(ms / 1000).toFixed(1)} s.`);
+    const restarted = table.restarted ? ` A simulation worker was replaced on the way (${table.restarted}); a new one ran its point again.` : '';
+    this.#setStatus('done', `${table.points} points, ${runs.toLocaleString('en-US')} runs (${table.replicates} paired runs per point); computed in ${(ms / 1000).toFixed(1)} s.${restarted}`);
     $('drivers-figure').classList.remove('stale');
     document.dispatchEvent(new CustomEvent('regsim:drivers', { detail: { ms, points: table.points, replicates: table.replicates, runs, t0: this.t0, drawnTs: performance.now() } }));
   }

@@ -124,6 +124,8 @@ export class DriversSession {
       this.client,
     );
     if (res === null || seq !== this.seq) return null;
+    // Why a worker was replaced on the way (its point was run again), for the view to say.
+    table.restarted = res.restarted ?? null;
     return table;
   }
 

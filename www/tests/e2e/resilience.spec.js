@@ -117,3 +117,32 @@ test('a long run leaves the page responsive and stops at once with Stop, or give
   expect(await page.evaluate(() => window.__regsim.result.replicates)).toBe(6);
   expect(problems).toEqual([]);
 });
+
+// A tornado of 13 points × 6 paired replicates of 2025–2028: long enough to interrupt.
+const TORNADO = '?v=2&baseline=none&reform=sb1047&seed=3&reps=8&drivers=tornado&dparams=6&dreps=6&dyears=2027-2028';
+
+/** The drivers view's table of means, once it is done. */
+async function driversMeans(page) {
+  await page.waitForFunction(() => document.body.dataset.drivers === 'done', null, { timeout: 90_000 });
+  return page.evaluate(() => window.__regsim.drivers.table.means.map((m) => (m ? Array.from(m) : null)));
+}
+
+test('a worker that crashes during a "What drives this?" sweep is replaced; the view finishes with the same numbers', async ({ page, browser, baseURL }) => {
+  const ctx = await browser.newContext({ baseURL });
+  const calm = await ctx.newPage();
+  await openApp(calm, TORNADO);
+  const expected = await driversMeans(calm);
+  await ctx.close();
+
+  const problems = await openApp(page, TORNADO);
+  const workers = await simulationWorkers(page);
+  await page.waitForFunction(() => document.body.dataset.drivers === 'running');
+  // Crash worker 1 while it is running a point (its point is run again by its replacement).
+  await workers[1].evaluate(() => setTimeout(() => {
+    throw new Error('simulated crash');
+  }, 30));
+  expect(await driversMeans(page)).toEqual(expected);
+  await expect(page.locator('#drivers-status')).toContainText('A simulation worker was replaced');
+  await expect.poll(() => page.workers().length).toBe(2);
+  expect(unexpected(problems)).toEqual([]);
+});
