@@ -713,8 +713,8 @@ impl Experiment {
                 return true;
             }
             match (&clock, start) {
-                // `!(… >= ms)`: a NaN budget is spent at once.
-                (Some(c), Some(t0)) if !(c.now() - t0 >= ms) => continue,
+                // A NaN budget is spent at once (`<` is false).
+                (Some(c), Some(t0)) if c.now() - t0 < ms => continue,
                 _ => return false,
             }
         }

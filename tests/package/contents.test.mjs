@@ -53,7 +53,7 @@ test('cargo package holds the library, the CLI and the licences, and nothing of 
   assert.equal(res.status, 0, res.stderr);
   assert.doesNotMatch(res.stderr, /warning/i, 'cargo package --list warns of nothing');
   const list = res.stdout.split('\n').filter(Boolean);
-  for (const f of ['Cargo.toml', 'LICENSE-MIT', 'LICENSE-APACHE', 'README.md', 'src/lib.rs', 'src/bin/regsim.rs', 'benches/run.rs', 'tests/pinned_hash.txt']) assert.ok(list.includes(f), `${f} is in the crate`);
+  for (const f of ['Cargo.toml', 'LICENSE-MIT', 'LICENSE-APACHE', 'README.md', 'src/lib.rs', 'src/bin/regsim/main.rs', 'benches/run.rs', 'tests/pinned_hash.txt', 'data/calibration.json', 'data/accepted_sets.csv', 'data/uncertainty_sets.csv']) assert.ok(list.includes(f), `${f} is in the crate`);
   assert.deepEqual(list.filter((f) => /node_modules|^www\/|^target\/|(^|\/)dist\/|(^|\/)pkg\/|\.wasm$|^npm\//.test(f)), [], 'nothing of the front end, its builds or node_modules');
   const toml = fs.readFileSync(path.join(ROOT, 'Cargo.toml'), 'utf8');
   assert.match(toml, /^license = "MIT OR Apache-2.0"$/m);

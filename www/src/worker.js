@@ -28,30 +28,32 @@
 //               {type:'error', id, message}
 //               {type:'api', id, value} or {type:'api', id, error}
 
+// Both builds' JavaScript glue is part of this one file (a few kB each), not a chunk imported
+// later: a bundler that copies the worker as an asset (a project that imports the npm package)
+// copies it alone. Only the .wasm files are fetched, from the addresses the pool gives.
+import initCore, * as coreBuild from '../pkg-core/regsim.js';
+import initFull, * as fullBuild from '../pkg/regsim.js';
 import { catalogData } from './state.js';
 
 let wasm = null; // the model this worker runs: the core build's exports, or the full build's
 let fullSource = null; // where the full build is, for a worker running the core
 let full = null; // the full build's exports, once asked for: a promise
 
-/** The full build, loaded (and initialised) the first time it is needed. */
+/** The full build, initialised the first time it is needed. */
 function fullModel() {
-  full ??= import('../pkg/regsim.js').then(async (f) => {
-    await f.default({ module_or_path: fullSource });
-    return f;
-  });
+  full ??= initFull({ module_or_path: fullSource }).then(() => fullBuild);
   return full;
 }
 
 /** Start the model this worker was given; the full build too when that is the one. */
 async function start(m) {
   if (m.full) {
-    wasm = await import('../pkg/regsim.js');
-    await wasm.default({ module_or_path: m.module });
-    full = Promise.resolve(wasm);
+    await initFull({ module_or_path: m.module });
+    wasm = fullBuild;
+    full = Promise.resolve(fullBuild);
   } else {
-    wasm = await import('../pkg-core/regsim.js');
-    await wasm.default({ module_or_path: m.module });
+    await initCore({ module_or_path: m.module });
+    wasm = coreBuild;
     fullSource = m.fullModule ?? null;
   }
 }
