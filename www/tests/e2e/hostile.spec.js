@@ -90,7 +90,7 @@ test.describe('hostile links', () => {
       expect(await injected(page)).toEqual([]);
       expect(await prototypesClean(page)).toEqual([]);
       // The address bar now holds the defaults, never the hostile text.
-      expect(new URL(page.url()).search).toBe('?v=1&baseline=none&reform=sb1047&seed=1&reps=32');
+      expect(new URL(page.url()).search).toBe('?v=2&baseline=none&reform=sb1047&seed=1&reps=32');
       await stillWorks(page);
       expect(dialogs).toEqual([]);
       expect(problems).toEqual([]);
@@ -108,7 +108,7 @@ test.describe('hostile links', () => {
       await page.waitForSelector('body[data-status="idle"]', { timeout: 30_000 });
       await expect(page.locator('#message')).toContainText('This link could not be used, so the default scenario is shown');
       await expect(page.locator('#message')).toContainText('the link is 104008 characters long; at most 8000 are read');
-      expect(new URL(page.url()).search).toBe('?v=1&baseline=none&reform=sb1047&seed=1&reps=32');
+      expect(new URL(page.url()).search).toBe('?v=2&baseline=none&reform=sb1047&seed=1&reps=32');
       await stillWorks(page);
       // The iframe page reads its query the same way: one message per problem, nothing else.
       await page.goto(`${server.origin}/embed.html?preset=sb53&set=${'compliance_fixed=1;'.repeat(5300)}`);
