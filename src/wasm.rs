@@ -410,7 +410,7 @@ struct UnderWay {
 }
 
 enum Arm {
-    Running(Simulation),
+    Running(Box<Simulation>),
     Done(RunMetrics),
 }
 
@@ -727,7 +727,7 @@ impl Experiment {
             let w = self.under_way.get_or_insert_with(|| {
                 let given = self.given_base.get_mut(self.own_done as usize).map(|r| std::mem::replace(r, RunMetrics { columns: Vec::new() }));
                 // As `ensemble::run_replicate` seeds them (the reform already has the baseline's seed).
-                let sim = |s: &Scenario| Arm::Running(Simulation::new(s, crate::rng::replicate_seed(s.simulation.seed, i as u64)));
+                let sim = |s: &Scenario| Arm::Running(Box::new(Simulation::new(s, crate::rng::replicate_seed(s.simulation.seed, i as u64))));
                 UnderWay { base: given.map_or_else(|| sim(&self.baseline), Arm::Done), reform: self.reform.as_ref().map(sim) }
             });
             budget -= w.base.advance(budget);
