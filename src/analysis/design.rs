@@ -118,7 +118,7 @@ pub enum DesignKind {
     Morris {
         /// Number of trajectories r.
         trajectories: u32,
-        /// Grid levels p (an even number is usual; 4 by default).
+        /// Grid levels p (an even number, as for SALib; 4 by default).
         #[serde(default = "default_morris_levels")]
         levels: u32,
     },

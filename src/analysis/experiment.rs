@@ -552,7 +552,9 @@ fn check_design(d: &DesignKind, factors: &[Factor], errors: &mut Vec<FieldError>
         DesignKind::Lhs { samples } if *samples == 0 => err("samples", "0".into(), "at least 1"),
         DesignKind::Sobol { samples } if *samples < 2 => err("samples", samples.to_string(), "at least 2"),
         DesignKind::Morris { trajectories, .. } if *trajectories < 2 => err("trajectories", trajectories.to_string(), "at least 2"),
-        DesignKind::Morris { levels, .. } if *levels < 2 || *levels > 1000 => err("levels", levels.to_string(), "a whole number from 2 to 1000"),
+        // For odd p the step Δ = p / (2 (p − 1)) is not a whole number of grid steps, and a
+        // trajectory leaves the grid, or the unit cube (found by fuzzing); SALib asks for even p too.
+        DesignKind::Morris { levels, .. } if *levels < 2 || *levels > 1000 || levels % 2 == 1 => err("levels", levels.to_string(), "an even whole number from 2 to 1000 (Δ = p / (2 (p − 1)) keeps a trajectory on the grid only for even p)"),
         _ => {}
     }
     let levels_of: Vec<Option<usize>> = factors.iter().map(|f| if let Range::Levels(l) = &f.range { Some(l.len()) } else { None }).collect();
