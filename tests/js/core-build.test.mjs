@@ -47,3 +47,10 @@ test('the core build has no analysis: sweeps, drivers and model v1.3 mapping are
     assert.equal(typeof core[name], 'function', `${name} is missing from the core build`);
   }
 });
+
+test('an empty key is named `""` by both builds (a fault the fuzzers found in the JSON readers)', () => {
+  for (const api of [core, full]) {
+    const problems = api.validateScenario({ '': 1, market: { '': 2 } });
+    assert.deepEqual(problems.map((p) => p.field).sort(), ['""', 'market.""']);
+  }
+});
