@@ -277,6 +277,11 @@ const REGRESSIONS: &[(&str, &str, &str)] = &[
         r#"{"derivatives":{"spend_median":2217915949.405132},"firms":{"budget_capital_fraction":0.0,"frontier_lab":{"log_flop_max":34.23722618285315,"log_flop_min":26.5},"startup":{"log_flop_max":32.833004984885086,"log_flop_min":24.8}},"market":{"alpha_commodity":8.477787092907551,"nest_lambda":0.05,"price_derivative":79.28123063653568,"price_open":71.56209013098648,"serving_cost":0.7156672850524841},"simulation":{"quarters":12}}"#,
     ),
     (
+        "shares of use summing to 0.99988: the absent nests held nearly all of the total, and the regime region's sum, total − absent, had lost its precision (market.rs)",
+        "strict_all",
+        r#"{"decision":{"cadence_max":3,"cadence_min":1},"firms":{"big_tech":{"log_flop_min":18.0},"budget_capital_fraction":0.0,"challenger":{"capital":10000000000000.0,"complement":1.8645551492059111,"outside":true},"foreign_open_lab":{"brand":-10.0,"log_flop_max":24.8,"log_flop_min":18.0}},"harms":{"incidents0":565021.4542928425,"misuse_open":95.02902674945292,"severity_median":4046446798.355343},"market":{"alpha_commodity":10.0,"demand0":8048698593146.969,"price_derivative":53.33169160830407,"price_open":99.81308353215177},"technology":{"distillation_form":"at_training"}}"#,
+    ),
+    (
         "an overflow (u32 + 1) in debug builds, a wrap to 0 in release: the strata had saturated a developer's violations, then one more incident was charged alone (harms.rs)",
         "sb1047",
         r#"{"decision":{"cadence_max":31,"tau":3.558809157961536},"derivatives":{"entry_rate":895.1354697302019,"fixed_cost":0.0,"initial":1873,"spend_median":31392.588180772516,"uplift_per_log_spend":1.0365775541556257},"entry":{"rate":0.0},"firms":{"big_tech":{"brand":-1.3220709283025318,"capital":107044746643.29987,"count":723,"log_flop_max":28.182945950831204,"open_at_start":27},"startup":{"brand":-10.0,"capital":335282065251.1564,"fast_follower":1.0}},"harms":{"capability_elasticity":3.0,"demand_elasticity":2.748435263019714,"incidents0":776303.8331877826,"severity_median":2863.2983144195227,"severity_sigma":5.0},"market":{"xi_api":-10.0},"simulation":{"quarters":12},"technology":{"algo_progress_per_year":1.9884601293139963,"distillation_form":"at_training","price_decline_per_year":0.0,"price_per_flop0":4.211269488749005e-20}}"#,

@@ -159,6 +159,11 @@ pub struct MarketState {
     pub excluded: [f64; SEGMENTS],
     /// Their price-weighted counterpart.
     pub excluded_pw: [f64; SEGMENTS],
+    /// Σ of I_n^λ of the nests present in the regime's market, and its price-weighted
+    /// counterpart: the regime region's sums where the absent nests hold nearly all of the
+    /// total, and `total − excluded` would have lost its precision.
+    included: [f64; SEGMENTS],
+    included_pw: [f64; SEGMENTS],
     /// Per derivative: share of use.
     pub derivative_share: Vec<f64>,
     /// Per derivative: spend ($).
@@ -253,6 +258,8 @@ impl MarketState {
         self.price_weighted = z;
         self.excluded = z;
         self.excluded_pw = z;
+        self.included = z;
+        self.included_pw = z;
         for &v in &self.active {
             let out = models[v].reach == Reach::StaysOut;
             for g in 0..SEGMENTS {
@@ -275,6 +282,9 @@ impl MarketState {
                 if out {
                     self.excluded[g] += iv;
                     self.excluded_pw[g] += self.nest_pw[v][g];
+                } else {
+                    self.included[g] += iv;
+                    self.included_pw[g] += self.nest_pw[v][g];
                 }
             }
         }
@@ -284,8 +294,16 @@ impl MarketState {
         let n_regions = if split { 2 } else { 1 };
         let mut regions = [[(0.0, 0.0, 0.0); 2]; SEGMENTS];
         for (g, r) in regions.iter_mut().enumerate() {
+            // The difference keeps the calibrated runs' bits; where the absent nests hold more
+            // than 99.9% of the total it would lose its precision (shares of use summing to
+            // 0.9999 in a property test), and the present nests' own sums are used.
+            let (inside, inside_pw) = if self.excluded[g] > 0.999 * self.total[g] {
+                (self.included[g], self.included_pw[g])
+            } else {
+                (self.total[g] - self.excluded[g], self.price_weighted[g] - self.excluded_pw[g])
+            };
             *r = if split {
-                [(1.0 - ds.regime_share, self.total[g], self.price_weighted[g]), (ds.regime_share, self.total[g] - self.excluded[g], self.price_weighted[g] - self.excluded_pw[g])]
+                [(1.0 - ds.regime_share, self.total[g], self.price_weighted[g]), (ds.regime_share, inside, inside_pw)]
             } else {
                 [(1.0, self.total[g], self.price_weighted[g]), (0.0, 0.0, 0.0)]
             };
