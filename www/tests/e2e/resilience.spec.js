@@ -118,8 +118,8 @@ test('a long run leaves the page responsive and stops at once with Stop, or give
   expect(problems).toEqual([]);
 });
 
-// A tornado of 13 points × 6 paired replicates of 2025–2028: long enough to interrupt.
-const TORNADO = '?v=2&baseline=none&reform=sb1047&seed=3&reps=8&drivers=tornado&dparams=6&dreps=6&dyears=2027-2028';
+// A tornado of 21 points × 16 paired replicates of 2025–2030: a few seconds, long enough to interrupt.
+const TORNADO = '?v=2&baseline=none&reform=sb1047&seed=3&reps=8&drivers=tornado&dparams=10&dreps=16&dyears=2029-2030';
 
 /** The drivers view's table of means, once it is done. */
 async function driversMeans(page) {
@@ -136,11 +136,12 @@ test('a worker that crashes during a "What drives this?" sweep is replaced; the 
 
   const problems = await openApp(page, TORNADO);
   const workers = await simulationWorkers(page);
-  await page.waitForFunction(() => document.body.dataset.drivers === 'running');
-  // Crash worker 1 while it is running a point (its point is run again by its replacement).
+  // Once a few points are in, crash worker 1: it has the next point in hand (the pool gives a
+  // worker its next point as soon as it returns one), which its replacement runs again.
+  await page.waitForFunction(() => window.__regsim.drivers?.table?.count >= 3 && document.body.dataset.drivers === 'running');
   await workers[1].evaluate(() => setTimeout(() => {
     throw new Error('simulated crash');
-  }, 30));
+  }, 0));
   expect(await driversMeans(page)).toEqual(expected);
   await expect(page.locator('#drivers-status')).toContainText('A simulation worker was replaced');
   await expect.poll(() => page.workers().length).toBe(2);
