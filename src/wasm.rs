@@ -143,9 +143,7 @@ fn leaf_ok(v: &JsValue, path: &str, default: &serde_json::Value) -> bool {
 fn overlay(obj: &Object, target: &Object, shape: &serde_json::Map<String, serde_json::Value>, prefix: &str, errors: &mut Vec<FieldError>) {
     for key in Object::keys(obj).iter() {
         let Some(k) = key.as_string() else { continue };
-        // An empty key is shown as `""`, so that an error about it still names a field.
-        let shown = if k.is_empty() { "\"\"" } else { k.as_str() };
-        let path = if prefix.is_empty() { shown.to_string() } else { format!("{prefix}.{shown}") };
+        let path = scenario::shape::child_path(prefix, &k);
         let Some(default) = shape.get(&k) else {
             let value = Reflect::get(obj, &key).map_or_else(|_| "a value".into(), |v| describe(&v));
             let known = shape.keys().cloned().collect::<Vec<_>>().join(", ");

@@ -200,13 +200,7 @@ pub fn spec_from_value(v: Value) -> Result<ExperimentSpec, ScenarioError> {
             for seg in e.path().iter() {
                 match seg {
                     serde_path_to_error::Segment::Seq { index } => out.push_str(&format!("[{index}]")),
-                    other => {
-                        let k = other.to_string();
-                        if !out.is_empty() {
-                            out.push('.');
-                        }
-                        out.push_str(if k.is_empty() { "\"\"" } else { &k });
-                    }
+                    other => out = scenario::shape::child_path(&out, &other.to_string()),
                 }
             }
             out

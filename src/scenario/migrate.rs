@@ -154,9 +154,7 @@ pub fn upgrade_whole_value(v: &Value) -> Result<Value, ScenarioError> {
 /// Copy into `out` the fields of `obj` that differ from `defaults`; unknown fields are errors.
 fn changed(obj: &Map<String, Value>, defaults: &Value, prefix: &str, out: &mut Map<String, Value>) -> Result<(), ScenarioError> {
     for (k, v) in obj {
-        // An empty key is shown as `""`, so that the error still names a field (found by fuzzing).
-        let shown = if k.is_empty() { "\"\"" } else { k.as_str() };
-        let path = if prefix.is_empty() { shown.to_string() } else { format!("{prefix}.{shown}") };
+        let path = super::shape::child_path(prefix, k);
         if path == "schema_version" {
             continue;
         }

@@ -69,6 +69,13 @@ fn leaf(v: &Value, path: &str, default: &Value) -> Option<Value> {
     }
 }
 
+/// The path of field `key` under `prefix` (`market.beta_frontier`); an empty key is shown as `""`,
+/// so that an error about it still names a field (the fuzzers found it named by nothing).
+pub fn child_path(prefix: &str, key: &str) -> String {
+    let shown = if key.is_empty() { "\"\"" } else { key };
+    if prefix.is_empty() { shown.to_string() } else { format!("{prefix}.{shown}") }
+}
+
 /// Lay `over` onto `target` (a scenario, or a group of one, as a JSON object) field by field:
 /// fields it has replace the target's; an unknown field or a value of the wrong type is named in
 /// `errors` and left out.
@@ -79,9 +86,7 @@ pub fn lay(target: &mut Map<String, Value>, over: &Value, prefix: &str, errors: 
         return;
     };
     for (k, v) in over {
-        // An empty key is shown as `""` so that the error still names a field.
-        let shown = if k.is_empty() { "\"\"" } else { k.as_str() };
-        let path = if prefix.is_empty() { shown.to_string() } else { format!("{prefix}.{shown}") };
+        let path = child_path(prefix, k);
         let known = target.keys().cloned().collect::<Vec<_>>().join(", ");
         let Some(t) = target.get_mut(k) else {
             errors.push(FieldError { field: path, value: short_json(v), allowed: format!("a known field: one of {known}") });
