@@ -4,6 +4,7 @@
 // the app and embedded figures. Text only ever reaches the page through textContent.
 
 import { fmtKind } from './charts.js';
+import { el } from './controls.js';
 import { fmtNumber } from './format.js';
 
 const ROW = 26; // px per parameter
@@ -223,6 +224,28 @@ function paint(ctx, width, view, pal, pendingText) {
     ctx.fillText(text, tx, 6);
   }
   return { height, boxes };
+}
+
+/** The legend of a tornado or a Morris chart, as elements (the app's view and the figures'). */
+export function driversLegend(kind) {
+  const items =
+    kind === 'tornado'
+      ? [
+          ['solid', 'var(--c-low)', 'low end of the range'],
+          ['solid', 'var(--c-high)', 'high end of the range'],
+          ['dashed', 'var(--fg)', 'base: every parameter as set'],
+        ]
+      : [
+          ['solid', 'var(--c-diff)', 'μ* (with its 95% interval)'],
+          ['diamond', 'var(--c-reform)', 'σ'],
+        ];
+  return items.map(([cls, colour, label]) => {
+    const span = el('span', { class: 'legend-item' });
+    const sw = el('span', { class: `swatch ${cls}` });
+    sw.style.setProperty('--sw', colour);
+    span.append(sw, document.createTextNode(label));
+    return span;
+  });
 }
 
 export class DriversChart {

@@ -8,7 +8,7 @@ import { chartPng } from './charts.js';
 import { chartFor } from './embed/options.js';
 import { defaultDrivers, driversMetricNames, driversWhat, simulatedYears, windowOf } from './drivers.js';
 import { DriversSession, driversView, morrisComplete } from './drivers-run.js';
-import { DriversChart, describeDrivers, driversTable, morrisCsv, rowText, tornadoCsv } from './drivers-chart.js';
+import { DriversChart, describeDrivers, driversLegend, driversTable, morrisCsv, rowText, tornadoCsv } from './drivers-chart.js';
 
 const $ = (id) => document.getElementById(id);
 const CLIENT = 'drivers';
@@ -265,26 +265,7 @@ export class DriversPanel {
       v.type === 'tornado'
         ? `Each bar runs from the base (every parameter as set, dashed line) to the result with one parameter at the low end of its uncertain range and at the high end; sorted by swing. Means over ${reps} paired runs at each point.${unc ? ' With parameter uncertainty, each run also draws the calibrated parameters it does not move.' : ''}`
         : `μ*: the mean absolute effect of moving a parameter across its whole range (bar; the line is its 95% bootstrap interval); σ: how much that effect varies with the other parameters (◆). ${v.factors ? `From ${v.trajectories} of ${v.total} trajectories` : 'Shown once two trajectories are done'}; means over ${reps} paired runs at each point.`;
-    const items =
-      v.type === 'tornado'
-        ? [
-            ['solid', 'var(--c-low)', 'low end of the range'],
-            ['solid', 'var(--c-high)', 'high end of the range'],
-            ['dashed', 'var(--fg)', 'base: every parameter as set'],
-          ]
-        : [
-            ['solid', 'var(--c-diff)', 'μ* (with its 95% interval)'],
-            ['diamond', 'var(--c-reform)', 'σ'],
-          ];
-    $('drivers-legend').replaceChildren(
-      ...items.map(([cls, colour, label]) => {
-        const span = el('span', { class: 'legend-item' });
-        const sw = el('span', { class: `swatch ${cls}` });
-        sw.style.setProperty('--sw', colour);
-        span.append(sw, document.createTextNode(label));
-        return span;
-      }),
-    );
+    $('drivers-legend').replaceChildren(...driversLegend(v.type));
     $('drivers-plot').setAttribute('aria-label', `${describeDrivers(v, title)} The data table has every parameter.`);
     this.#renderTable();
   }

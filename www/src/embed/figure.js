@@ -748,26 +748,7 @@ export function defineFigure(app) {
       e.caption.textContent = caption ?? `What drives ${what}?`;
       e.caption.hidden = caption === '';
       dr.title.textContent = `${method}: ${what}`;
-      const items =
-        d.kind === 'tornado'
-          ? [
-              ['solid', 'var(--c-low)', 'low end of the range'],
-              ['solid', 'var(--c-high)', 'high end of the range'],
-              ['dashed', 'var(--fg)', 'base: every parameter as set'],
-            ]
-          : [
-              ['solid', 'var(--c-diff)', 'μ*, with its 95% interval'],
-              ['diamond', 'var(--c-reform)', 'σ'],
-            ];
-      e.legend.replaceChildren(
-        ...items.map(([cls, colour, label]) => {
-          const span = el('span', { class: 'legend-item' });
-          const sw = el('span', { class: `swatch ${cls}` });
-          sw.style.setProperty('--sw', colour);
-          span.append(sw, document.createTextNode(label));
-          return span;
-        }),
-      );
+      e.legend.replaceChildren(...dr.mod.driversLegend(d.kind));
       dr.plot.setAttribute('aria-label', `Chart: ${method}: ${what}. Described below.`);
       e.alt.replaceChildren(el('p', {}, dr.mod.describeDrivers(r.view, `${method}: ${what}`)));
       const unc = !!state.reform.simulation.uncertainty;
