@@ -248,24 +248,34 @@ pub fn comparison(baseline: &Scenario, reform: &Scenario, replicates: u32, b: Ve
 /// count.
 #[cfg(not(target_arch = "wasm32"))]
 pub fn run_parallel(s: &Scenario, indices: &[u32], threads: usize, on_done: &(dyn Fn() + Sync)) -> Vec<RunMetrics> {
+    parallel_map(indices, threads, &|&i| {
+        let r = run_replicate(s, i);
+        on_done();
+        r
+    })
+}
+
+/// `f` over `items` on up to `threads` threads, each taking the next item when it is free;
+/// results in item order, so the same whatever the thread count.
+#[cfg(not(target_arch = "wasm32"))]
+pub fn parallel_map<T: Sync, R: Send>(items: &[T], threads: usize, f: &(dyn Fn(&T) -> R + Sync)) -> Vec<R> {
     use std::sync::atomic::{AtomicUsize, Ordering};
     use std::sync::Mutex;
     let next = AtomicUsize::new(0);
-    let slots: Mutex<Vec<Option<RunMetrics>>> = Mutex::new(vec![None; indices.len()]);
+    let out: Mutex<Vec<Option<R>>> = Mutex::new((0..items.len()).map(|_| None).collect());
     std::thread::scope(|scope| {
-        for _ in 0..threads.clamp(1, indices.len().max(1)) {
+        for _ in 0..threads.clamp(1, items.len().max(1)) {
             scope.spawn(|| loop {
-                let k = next.fetch_add(1, Ordering::Relaxed);
-                if k >= indices.len() {
+                let i = next.fetch_add(1, Ordering::Relaxed);
+                if i >= items.len() {
                     break;
                 }
-                let r = run_replicate(s, indices[k]);
-                slots.lock().unwrap_or_else(|e| e.into_inner())[k] = Some(r);
-                on_done();
+                let r = f(&items[i]);
+                out.lock().unwrap_or_else(|p| p.into_inner())[i] = Some(r);
             });
         }
     });
-    slots.into_inner().unwrap_or_else(|e| e.into_inner()).into_iter().map(|r| r.expect("every replicate ran")).collect()
+    out.into_inner().unwrap_or_else(|p| p.into_inner()).into_iter().map(|r| r.expect("every item ran")).collect()
 }
 
 /// Assemble an ensemble from already-run replicates.

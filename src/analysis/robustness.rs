@@ -56,7 +56,7 @@ pub fn robustness(baseline: &Scenario, reform: Option<&Scenario>, summaries: &[S
     // Every (set, replicate) pair is a task; set None is the default.
     let tasks: Vec<(Option<usize>, u32)> = (0..default_replicates).map(|r| (None, r)).chain((0..sets.len()).flat_map(|j| (0..per_set).map(move |r| (Some(j), r)))).collect();
     let scenarios: Vec<(Scenario, Scenario)> = sets.iter().map(|row| (with_values(baseline, paths, row), with_values(&reform, paths, row))).collect();
-    let results = parallel_map(&tasks, threads, &|&(set, rep)| {
+    let results = crate::ensemble::parallel_map(&tasks, threads, &|&(set, rep)| {
         let (b, r) = match set {
             None => (baseline, &reform),
             Some(j) => (&scenarios[j].0, &scenarios[j].1),
@@ -105,28 +105,6 @@ pub fn robustness(baseline: &Scenario, reform: Option<&Scenario>, summaries: &[S
             }
         })
         .collect()
-}
-
-/// `f` over `items` on `threads` threads, results in item order.
-#[cfg(not(target_arch = "wasm32"))]
-fn parallel_map<T: Sync, R: Send>(items: &[T], threads: usize, f: &(dyn Fn(&T) -> R + Sync)) -> Vec<R> {
-    use std::sync::atomic::{AtomicUsize, Ordering};
-    use std::sync::Mutex;
-    let next = AtomicUsize::new(0);
-    let out: Mutex<Vec<Option<R>>> = Mutex::new((0..items.len()).map(|_| None).collect());
-    std::thread::scope(|scope| {
-        for _ in 0..threads.clamp(1, items.len().max(1)) {
-            scope.spawn(|| loop {
-                let i = next.fetch_add(1, Ordering::Relaxed);
-                if i >= items.len() {
-                    break;
-                }
-                let r = f(&items[i]);
-                out.lock().unwrap_or_else(|p| p.into_inner())[i] = Some(r);
-            });
-        }
-    });
-    out.into_inner().unwrap_or_else(|p| p.into_inner()).into_iter().map(|r| r.expect("every item ran")).collect()
 }
 
 /// The robustness table as Markdown.
